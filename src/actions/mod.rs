@@ -1,0 +1,69 @@
+//! Actions: one typed request per EC2 action, parsed from [`Params`], run against a [`World`].
+//!
+//! Each handler reads every parameter it knows, lets [`Call::finish`] refuse the rest with
+//! `UnknownParameter`, validates, calls the model (which honours `DryRun` after its own
+//! checks), and renders the reply. The [`ACTIONS`] table is the single list of what is routed.
+
+pub mod common;
+pub mod regions;
+pub mod subnets;
+pub mod vpcs;
+
+use crate::error::{Ec2Error, Ec2Result};
+use crate::model::World;
+use crate::wire::params::{Params, Scope};
+use crate::wire::xml::{success_document, XmlWriter};
+
+/// One request as an action handler sees it.
+pub struct Call<'a> {
+    pub action: &'static str,
+    pub params: &'a Params,
+    pub request_id: &'a str,
+}
+
+impl<'a> Call<'a> {
+    pub fn root(&self) -> Scope<'a> {
+        self.params.root()
+    }
+
+    /// Refuses parameters no reader consumed; call after parsing, before acting.
+    pub fn finish(&self) -> Ec2Result<()> {
+        self.params.finish()
+    }
+
+    /// The success document for this action.
+    pub fn reply(&self, body: impl FnOnce(&mut XmlWriter)) -> Vec<u8> {
+        success_document(self.action, self.request_id, body)
+    }
+}
+
+pub type Handler = fn(&Call<'_>, &mut World) -> Ec2Result<Vec<u8>>;
+
+/// Every action this server routes, by wire name. Anything else answers `InvalidAction`.
+pub const ACTIONS: &[(&str, Handler)] = &[
+    ("CreateSubnet", subnets::create_subnet),
+    ("CreateVpc", vpcs::create_vpc),
+    ("DeleteSubnet", subnets::delete_subnet),
+    ("DeleteVpc", vpcs::delete_vpc),
+    (
+        "DescribeAvailabilityZones",
+        regions::describe_availability_zones,
+    ),
+    ("DescribeRegions", regions::describe_regions),
+    ("DescribeSubnets", subnets::describe_subnets),
+    ("DescribeVpcs", vpcs::describe_vpcs),
+    ("ModifySubnetAttribute", subnets::modify_subnet_attribute),
+];
+
+/// The handler and canonical name of an action, or EC2's error for a missing/unknown one.
+pub fn route(action: Option<&str>) -> Ec2Result<(&'static str, Handler)> {
+    let action = match action {
+        None | Some("") => return Err(Ec2Error::MissingAction),
+        Some(a) => a,
+    };
+    ACTIONS
+        .iter()
+        .find(|(name, _)| *name == action)
+        .map(|(name, handler)| (*name, *handler))
+        .ok_or_else(|| Ec2Error::InvalidAction(action.to_owned()))
+}

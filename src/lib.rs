@@ -1,0 +1,86 @@
+//! ec2-mock: a local, faithful mock of the Amazon EC2 Query API.
+//!
+//! # Layout
+//!
+//! A request flows through four layers, each in its own module:
+//!
+//! - [`server`]: axum front end. Decodes the form body and query string once, reads the
+//!   account and region from the SigV4 credential, routes by `Action`.
+//! - [`wire`]: [`wire::params`] walks EC2's flattened `Name.N.Member` parameters and reports
+//!   unknown ones; [`wire::xml`] writes replies and error documents.
+//! - [`actions`]: one handler per EC2 action, grouped by resource family, parsing a typed
+//!   request and calling the model.
+//! - [`model`]: plain data per (account, region) — VPCs, subnets, security groups, the
+//!   per-subnet IP allocator — with no HTTP or XML types.
+//!
+//! Errors are one enum, [`error::Ec2Error`], which knows each EC2 code, status and message.
+
+pub mod actions;
+pub mod error;
+pub mod model;
+pub mod server;
+pub mod wire;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use model::regions::{self, Region};
+use tokio::net::TcpListener;
+
+/// The account every unsigned request (and every non-numeric access key) belongs to.
+pub const DEFAULT_ACCOUNT_ID: &str = "123456789012";
+/// The region of unsigned requests unless configured otherwise.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// Server settings shared by the binary and the embedding API.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub account_id: String,
+    pub region: &'static Region,
+    /// Seed of every generated ID, MAC address and automatically chosen IP address.
+    pub seed: u64,
+}
+
+impl Config {
+    /// Builds a configuration, checking the region and account ID as EC2 would name them.
+    pub fn new(account_id: &str, region: &str, seed: u64) -> Result<Self, String> {
+        if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("account id must be 12 digits, got '{account_id}'"));
+        }
+        let region = regions::region(region).ok_or_else(|| {
+            format!("unknown region '{region}' (see DescribeRegions for the list)")
+        })?;
+        Ok(Config {
+            account_id: account_id.to_owned(),
+            region,
+            seed,
+        })
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            account_id: DEFAULT_ACCOUNT_ID.to_owned(),
+            region: regions::region(DEFAULT_REGION).unwrap_or(&regions::REGIONS[0]),
+            seed: rand::random(),
+        }
+    }
+}
+
+/// Serves the EC2 API on `listener` until `shutdown` completes.
+pub async fn serve(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = server::router(server::AppState::new(&config));
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// The address a listener is bound to, as an endpoint URL for SDKs.
+pub fn endpoint_url(addr: SocketAddr) -> String {
+    format!("http://{addr}")
+}

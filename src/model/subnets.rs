@@ -1,0 +1,408 @@
+//! Subnets: placement in a VPC and a zone, their address pools, attributes and deletion.
+
+use ipnet::{Ipv4Net, Ipv6Net};
+use rand::seq::SliceRandom;
+
+use crate::error::{Ec2Error, Ec2Result};
+use crate::model::allocator::{Ipv4Pool, Ipv6Pool};
+use crate::model::filters::Filterable;
+use crate::model::ids::{is_well_formed, new_id};
+use crate::model::regions::Zone;
+use crate::model::tags::{Tag, Tags};
+use crate::model::World;
+
+/// Subnet IPv4 blocks must be between /16 and /28.
+pub const SUBNET_PREFIX_RANGE: std::ops::RangeInclusive<u8> = 16..=28;
+/// Subnet IPv6 blocks are always /64.
+pub const SUBNET_IPV6_PREFIX: u8 = 64;
+
+#[derive(Debug, Clone)]
+pub struct Subnet {
+    pub id: String,
+    pub owner_id: String,
+    pub vpc_id: String,
+    pub zone: &'static Zone,
+    pub pool: Ipv4Pool,
+    pub ipv6: Option<SubnetIpv6Block>,
+    pub default_for_az: bool,
+    pub map_public_ip_on_launch: bool,
+    pub assign_ipv6_address_on_creation: bool,
+    pub map_customer_owned_ip_on_launch: bool,
+    pub enable_dns64: bool,
+    pub hostname_type: HostnameType,
+    pub enable_resource_name_dns_a_record: bool,
+    pub enable_resource_name_dns_aaaa_record: bool,
+    pub enable_lni_at_device_index: Option<i64>,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone)]
+pub struct SubnetIpv6Block {
+    pub association_id: String,
+    pub pool: Ipv6Pool,
+}
+
+/// How instances launched in the subnet are named in private DNS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostnameType {
+    IpName,
+    ResourceName,
+}
+
+impl HostnameType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HostnameType::IpName => "ip-name",
+            HostnameType::ResourceName => "resource-name",
+        }
+    }
+}
+
+/// Where the subnet goes: a zone name, a zone ID, or the world's choice.
+#[derive(Debug, Clone)]
+pub enum ZoneChoice {
+    Name(String),
+    Id(String),
+    Any,
+}
+
+/// What CreateSubnet asks for, already checked for shape by the action layer.
+#[derive(Debug, Clone)]
+pub struct NewSubnet {
+    pub vpc_id: String,
+    pub cidr: Ipv4Net,
+    pub ipv6_cidr: Option<Ipv6Net>,
+    pub zone: ZoneChoice,
+    pub tags: Vec<Tag>,
+}
+
+/// The boolean (and one integer) attributes ModifySubnetAttribute changes; `None` = unchanged.
+#[derive(Debug, Clone, Default)]
+pub struct SubnetAttributes {
+    pub assign_ipv6_address_on_creation: Option<bool>,
+    pub map_public_ip_on_launch: Option<bool>,
+    pub map_customer_owned_ip_on_launch: Option<bool>,
+    pub enable_dns64: Option<bool>,
+    pub hostname_type: Option<HostnameType>,
+    pub enable_resource_name_dns_a_record: Option<bool>,
+    pub enable_resource_name_dns_aaaa_record: Option<bool>,
+    pub enable_lni_at_device_index: Option<i64>,
+    pub disable_lni_at_device_index: Option<bool>,
+}
+
+impl Subnet {
+    pub fn new(
+        id: String,
+        owner_id: &str,
+        vpc_id: String,
+        zone: &'static Zone,
+        pool: Ipv4Pool,
+    ) -> Self {
+        Subnet {
+            id,
+            owner_id: owner_id.to_owned(),
+            vpc_id,
+            zone,
+            pool,
+            ipv6: None,
+            default_for_az: false,
+            map_public_ip_on_launch: false,
+            assign_ipv6_address_on_creation: false,
+            map_customer_owned_ip_on_launch: false,
+            enable_dns64: false,
+            hostname_type: HostnameType::IpName,
+            enable_resource_name_dns_a_record: false,
+            enable_resource_name_dns_aaaa_record: false,
+            enable_lni_at_device_index: None,
+            tags: Tags::default(),
+        }
+    }
+
+    pub fn cidr(&self) -> Ipv4Net {
+        self.pool.cidr()
+    }
+
+    pub fn ipv6_cidr(&self) -> Option<Ipv6Net> {
+        self.ipv6.as_ref().map(|b| b.pool.cidr())
+    }
+
+    pub fn available_ip_address_count(&self) -> u32 {
+        self.pool.available()
+    }
+
+    /// True while any address or prefix of the subnet is handed out.
+    pub fn has_addresses_in_use(&self) -> bool {
+        let usable_v4 = (1u32 << (32 - self.cidr().prefix_len())) - 5;
+        self.pool.available() != usable_v4
+            || self
+                .ipv6
+                .as_ref()
+                .is_some_and(|b| b.pool.in_use() > 0 || b.pool.delegated_prefixes() > 0)
+    }
+
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:ec2:{}:{}:subnet/{}",
+            self.zone.region_name(),
+            self.owner_id,
+            self.id
+        )
+    }
+}
+
+impl World {
+    /// Looks up a subnet, answering EC2's Malformed or NotFound error.
+    pub fn subnet(&self, id: &str) -> Ec2Result<&Subnet> {
+        if !is_well_formed(id, "subnet") {
+            return Err(Ec2Error::SubnetMalformed(id.to_owned()));
+        }
+        self.subnets
+            .get(id)
+            .ok_or_else(|| Ec2Error::SubnetNotFound(id.to_owned()))
+    }
+
+    pub fn create_subnet(&mut self, req: NewSubnet, dry_run: bool) -> Ec2Result<String> {
+        let vpc = self.vpc(&req.vpc_id)?;
+        let cidr = req.cidr;
+        if !SUBNET_PREFIX_RANGE.contains(&cidr.prefix_len())
+            || cidr != cidr.trunc()
+            || !vpc.cidr.contains(&cidr)
+        {
+            return Err(Ec2Error::SubnetRange(cidr.to_string()));
+        }
+        let siblings: Vec<&Subnet> = self
+            .subnets
+            .values()
+            .filter(|s| s.vpc_id == vpc.id)
+            .collect();
+        if siblings
+            .iter()
+            .any(|s| s.cidr().contains(&cidr) || cidr.contains(&s.cidr()))
+        {
+            return Err(Ec2Error::SubnetConflict(cidr.to_string()));
+        }
+        if let Some(v6) = req.ipv6_cidr {
+            let Some(vpc_block) = &vpc.ipv6 else {
+                return Err(Ec2Error::InvalidParameterValue(format!(
+                    "The VPC '{}' has no IPv6 CIDR block; the subnet cannot be given '{v6}'",
+                    vpc.id
+                )));
+            };
+            if v6.prefix_len() != SUBNET_IPV6_PREFIX
+                || v6 != v6.trunc()
+                || !vpc_block.cidr.contains(&v6)
+            {
+                return Err(Ec2Error::SubnetRange(v6.to_string()));
+            }
+            if siblings.iter().any(|s| s.ipv6_cidr() == Some(v6)) {
+                return Err(Ec2Error::SubnetConflict(v6.to_string()));
+            }
+        }
+        let zone = self.choose_zone(&req.zone)?;
+        let mut tags = Tags::default();
+        tags.set_all(&req.tags)?;
+        if dry_run {
+            return Err(Ec2Error::DryRunOperation);
+        }
+        let zone =
+            match zone {
+                Some(z) => z,
+                None => self.region.zones.choose(&mut self.rng).ok_or_else(|| {
+                    Ec2Error::InvalidParameterValue("The region has no zones".into())
+                })?,
+            };
+        let id = new_id(&mut self.rng, "subnet");
+        let mut subnet = Subnet::new(
+            id.clone(),
+            &self.account_id,
+            req.vpc_id,
+            zone,
+            Ipv4Pool::new(cidr),
+        );
+        subnet.tags = tags;
+        if let Some(v6) = req.ipv6_cidr {
+            subnet.ipv6 = Some(SubnetIpv6Block {
+                association_id: new_id(&mut self.rng, "subnet-cidr-assoc"),
+                pool: Ipv6Pool::new(v6),
+            });
+        }
+        self.subnets.insert(id.clone(), subnet);
+        Ok(id)
+    }
+
+    /// Resolves an explicit zone; `Ok(None)` leaves the choice to `create_subnet`.
+    fn choose_zone(&self, choice: &ZoneChoice) -> Ec2Result<Option<&'static Zone>> {
+        let zones = self.region.zones;
+        let listed = || zones.iter().map(|z| z.name).collect::<Vec<_>>().join(", ");
+        match choice {
+            ZoneChoice::Any => Ok(None),
+            ZoneChoice::Name(name) => match zones.iter().find(|z| z.name == name) {
+                Some(z) => Ok(Some(z)),
+                None => Err(Ec2Error::InvalidParameterValue(format!(
+                    "Value ({name}) for parameter availabilityZone is invalid. \
+                     Subnets can currently only be created in the following availability zones: {}.",
+                    listed()
+                ))),
+            },
+            ZoneChoice::Id(id) => match zones.iter().find(|z| z.id == id) {
+                Some(z) => Ok(Some(z)),
+                None => Err(Ec2Error::InvalidParameterValue(format!(
+                    "Value ({id}) for parameter availabilityZoneId is invalid. \
+                     Subnets can currently only be created in the following availability zones: {}.",
+                    listed()
+                ))),
+            },
+        }
+    }
+
+    /// Deletes a subnet once no address in it is in use.
+    pub fn delete_subnet(&mut self, id: &str, dry_run: bool) -> Ec2Result<()> {
+        let subnet = self.subnet(id)?;
+        if subnet.has_addresses_in_use() {
+            return Err(Ec2Error::DependencyViolation(format!(
+                "The subnet '{id}' has dependencies and cannot be deleted."
+            )));
+        }
+        if dry_run {
+            return Err(Ec2Error::DryRunOperation);
+        }
+        self.subnets.remove(id);
+        Ok(())
+    }
+
+    pub fn modify_subnet_attribute(
+        &mut self,
+        id: &str,
+        attrs: SubnetAttributes,
+        dry_run: bool,
+    ) -> Ec2Result<()> {
+        let subnet = self.subnet(id)?;
+        if attrs.assign_ipv6_address_on_creation == Some(true) && subnet.ipv6.is_none() {
+            return Err(Ec2Error::InvalidParameterValue(format!(
+                "Subnet '{id}' does not have an IPv6 CIDR block; AssignIpv6AddressOnCreation cannot be enabled"
+            )));
+        }
+        if attrs.enable_dns64 == Some(true) && subnet.ipv6.is_none() {
+            return Err(Ec2Error::InvalidParameterValue(format!(
+                "Subnet '{id}' does not have an IPv6 CIDR block; EnableDns64 cannot be enabled"
+            )));
+        }
+        if dry_run {
+            return Err(Ec2Error::DryRunOperation);
+        }
+        let Some(subnet) = self.subnets.get_mut(id) else {
+            return Err(Ec2Error::SubnetNotFound(id.to_owned()));
+        };
+        let set = |field: &mut bool, v: Option<bool>| {
+            if let Some(v) = v {
+                *field = v;
+            }
+        };
+        set(
+            &mut subnet.assign_ipv6_address_on_creation,
+            attrs.assign_ipv6_address_on_creation,
+        );
+        set(
+            &mut subnet.map_public_ip_on_launch,
+            attrs.map_public_ip_on_launch,
+        );
+        set(
+            &mut subnet.map_customer_owned_ip_on_launch,
+            attrs.map_customer_owned_ip_on_launch,
+        );
+        set(&mut subnet.enable_dns64, attrs.enable_dns64);
+        set(
+            &mut subnet.enable_resource_name_dns_a_record,
+            attrs.enable_resource_name_dns_a_record,
+        );
+        set(
+            &mut subnet.enable_resource_name_dns_aaaa_record,
+            attrs.enable_resource_name_dns_aaaa_record,
+        );
+        if let Some(h) = attrs.hostname_type {
+            subnet.hostname_type = h;
+        }
+        if let Some(i) = attrs.enable_lni_at_device_index {
+            subnet.enable_lni_at_device_index = Some(i);
+        }
+        if attrs.disable_lni_at_device_index == Some(true) {
+            subnet.enable_lni_at_device_index = None;
+        }
+        Ok(())
+    }
+}
+
+impl Filterable for Subnet {
+    const FILTER_NAMES: &'static [&'static str] = &[
+        "availability-zone",
+        "availability-zone-id",
+        "available-ip-address-count",
+        "cidr",
+        "cidr-block",
+        "cidrBlock",
+        "default-for-az",
+        "defaultForAz",
+        "enable-dns64",
+        "ipv6-cidr-block-association.ipv6-cidr-block",
+        "ipv6-cidr-block-association.association-id",
+        "ipv6-cidr-block-association.state",
+        "ipv6-native",
+        "map-public-ip-on-launch",
+        "map-customer-owned-ip-on-launch",
+        "owner-id",
+        "private-dns-name-options-on-launch.hostname-type",
+        "private-dns-name-options-on-launch.enable-resource-name-dns-a-record",
+        "private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record",
+        "state",
+        "subnet-arn",
+        "subnet-id",
+        "vpc-id",
+    ];
+
+    fn tags(&self) -> &Tags {
+        &self.tags
+    }
+
+    fn filter_values(&self, name: &str) -> Vec<String> {
+        let ipv6 = self.ipv6.as_ref();
+        let one = |s: String| vec![s];
+        match name {
+            "availability-zone" => one(self.zone.name.into()),
+            "availability-zone-id" => one(self.zone.id.into()),
+            "available-ip-address-count" => one(self.available_ip_address_count().to_string()),
+            "cidr" | "cidr-block" | "cidrBlock" => one(self.cidr().to_string()),
+            "default-for-az" | "defaultForAz" => one(self.default_for_az.to_string()),
+            "enable-dns64" => one(self.enable_dns64.to_string()),
+            "ipv6-cidr-block-association.ipv6-cidr-block" => ipv6
+                .map(|b| b.pool.cidr().to_string())
+                .into_iter()
+                .collect(),
+            "ipv6-cidr-block-association.association-id" => {
+                ipv6.map(|b| b.association_id.clone()).into_iter().collect()
+            }
+            "ipv6-cidr-block-association.state" => {
+                ipv6.map(|_| "associated".to_owned()).into_iter().collect()
+            }
+            "ipv6-native" => one("false".into()),
+            "map-public-ip-on-launch" => one(self.map_public_ip_on_launch.to_string()),
+            "map-customer-owned-ip-on-launch" => {
+                one(self.map_customer_owned_ip_on_launch.to_string())
+            }
+            "private-dns-name-options-on-launch.hostname-type" => {
+                one(self.hostname_type.as_str().into())
+            }
+            "private-dns-name-options-on-launch.enable-resource-name-dns-a-record" => {
+                one(self.enable_resource_name_dns_a_record.to_string())
+            }
+            "private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record" => {
+                one(self.enable_resource_name_dns_aaaa_record.to_string())
+            }
+            "owner-id" => one(self.owner_id.clone()),
+            "state" => one("available".into()),
+            "subnet-arn" => one(self.arn()),
+            "subnet-id" => one(self.id.clone()),
+            "vpc-id" => one(self.vpc_id.clone()),
+            _ => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! VPCs: creation with an IPv4 block and an optional Amazon-provided IPv6 /56, lookup, deletion.
+
+use std::net::Ipv6Addr;
+
+use ipnet::{Ipv4Net, Ipv6Net};
+use rand::Rng;
+
+use crate::error::{Ec2Error, Ec2Result};
+use crate::model::filters::Filterable;
+use crate::model::ids::{is_well_formed, new_id};
+use crate::model::security_groups::SecurityGroup;
+use crate::model::tags::{Tag, Tags};
+use crate::model::World;
+
+/// VPC IPv4 blocks must be between /16 and /28.
+pub const VPC_PREFIX_RANGE: std::ops::RangeInclusive<u8> = 16..=28;
+
+#[derive(Debug, Clone)]
+pub struct Vpc {
+    pub id: String,
+    pub owner_id: String,
+    pub cidr: Ipv4Net,
+    pub cidr_association_id: String,
+    pub ipv6: Option<VpcIpv6Block>,
+    pub is_default: bool,
+    pub instance_tenancy: String,
+    pub dhcp_options_id: String,
+    pub tags: Tags,
+}
+
+#[derive(Debug, Clone)]
+pub struct VpcIpv6Block {
+    pub association_id: String,
+    pub cidr: Ipv6Net,
+    pub network_border_group: String,
+}
+
+/// What CreateVpc asks for, already checked for shape by the action layer.
+#[derive(Debug, Clone)]
+pub struct NewVpc {
+    pub cidr: Ipv4Net,
+    pub amazon_provided_ipv6: bool,
+    pub instance_tenancy: String,
+    pub tags: Vec<Tag>,
+}
+
+impl World {
+    /// Looks up a VPC, answering EC2's Malformed or NotFound error.
+    pub fn vpc(&self, id: &str) -> Ec2Result<&Vpc> {
+        if !is_well_formed(id, "vpc") {
+            return Err(Ec2Error::VpcMalformed(id.to_owned()));
+        }
+        self.vpcs
+            .get(id)
+            .ok_or_else(|| Ec2Error::VpcNotFound(id.to_owned()))
+    }
+
+    /// The default VPC, if the account still has one.
+    pub fn default_vpc(&self) -> Option<&Vpc> {
+        self.vpcs.values().find(|v| v.is_default)
+    }
+
+    pub fn create_vpc(&mut self, req: NewVpc, dry_run: bool) -> Ec2Result<String> {
+        if !VPC_PREFIX_RANGE.contains(&req.cidr.prefix_len()) {
+            return Err(Ec2Error::VpcRange(req.cidr.to_string()));
+        }
+        let mut tags = Tags::default();
+        tags.set_all(&req.tags)?;
+        if dry_run {
+            return Err(Ec2Error::DryRunOperation);
+        }
+        let ipv6 = req
+            .amazon_provided_ipv6
+            .then(|| self.new_amazon_ipv6_block());
+        Ok(self.insert_vpc(req.cidr.trunc(), ipv6, false, &req.instance_tenancy, tags))
+    }
+
+    /// Adds a VPC and its `default` security group; used for the default VPC too.
+    pub(crate) fn insert_vpc(
+        &mut self,
+        cidr: Ipv4Net,
+        ipv6: Option<VpcIpv6Block>,
+        is_default: bool,
+        instance_tenancy: &str,
+        tags: Tags,
+    ) -> String {
+        let id = new_id(&mut self.rng, "vpc");
+        let vpc = Vpc {
+            id: id.clone(),
+            owner_id: self.account_id.clone(),
+            cidr,
+            cidr_association_id: new_id(&mut self.rng, "vpc-cidr-assoc"),
+            ipv6,
+            is_default,
+            instance_tenancy: instance_tenancy.to_owned(),
+            dhcp_options_id: self.dhcp_options_id.clone(),
+            tags,
+        };
+        let has_ipv6 = vpc.ipv6.is_some();
+        self.vpcs.insert(id.clone(), vpc);
+        let group_id = new_id(&mut self.rng, "sg");
+        let group =
+            SecurityGroup::new_default(group_id, &id, &self.account_id, has_ipv6, &mut self.rng);
+        self.security_groups.insert(group.id.clone(), group);
+        id
+    }
+
+    /// A fresh /56 from Amazon's pool, distinct from every other VPC's block in this world.
+    fn new_amazon_ipv6_block(&mut self) -> VpcIpv6Block {
+        loop {
+            // 2600:1fXX:XXXX:XX00::/56, the shape of Amazon-provided VPC blocks.
+            let bits: u128 = (0x2600_1f00u128 << 96) | (u128::from(self.rng.gen::<u32>()) << 72);
+            let cidr = Ipv6Net::new(Ipv6Addr::from(bits), 56)
+                .map(|n| n.trunc())
+                .unwrap_or_default();
+            let taken = self
+                .vpcs
+                .values()
+                .any(|v| v.ipv6.as_ref().is_some_and(|b| b.cidr == cidr));
+            if !taken {
+                return VpcIpv6Block {
+                    association_id: new_id(&mut self.rng, "vpc-cidr-assoc"),
+                    cidr,
+                    network_border_group: self.region.name.to_owned(),
+                };
+            }
+        }
+    }
+
+    /// Deletes a VPC once nothing but its default security group is left in it.
+    pub fn delete_vpc(&mut self, id: &str, dry_run: bool) -> Ec2Result<()> {
+        self.vpc(id)?;
+        let has_subnets = self.subnets.values().any(|s| s.vpc_id == id);
+        let has_groups = self
+            .security_groups
+            .values()
+            .any(|g| g.vpc_id == id && g.name != "default");
+        if has_subnets || has_groups {
+            return Err(Ec2Error::DependencyViolation(format!(
+                "The vpc '{id}' has dependencies and cannot be deleted."
+            )));
+        }
+        if dry_run {
+            return Err(Ec2Error::DryRunOperation);
+        }
+        self.vpcs.remove(id);
+        self.security_groups.retain(|_, g| g.vpc_id != id);
+        Ok(())
+    }
+}
+
+impl Filterable for Vpc {
+    const FILTER_NAMES: &'static [&'static str] = &[
+        "cidr",
+        "cidr-block-association.cidr-block",
+        "cidr-block-association.association-id",
+        "cidr-block-association.state",
+        "dhcp-options-id",
+        "ipv6-cidr-block-association.ipv6-cidr-block",
+        "ipv6-cidr-block-association.ipv6-pool",
+        "ipv6-cidr-block-association.association-id",
+        "ipv6-cidr-block-association.state",
+        "is-default",
+        "owner-id",
+        "state",
+        "vpc-id",
+    ];
+
+    fn tags(&self) -> &Tags {
+        &self.tags
+    }
+
+    fn filter_values(&self, name: &str) -> Vec<String> {
+        let ipv6 = self.ipv6.as_ref();
+        match name {
+            "cidr" | "cidr-block-association.cidr-block" => vec![self.cidr.to_string()],
+            "cidr-block-association.association-id" => vec![self.cidr_association_id.clone()],
+            "cidr-block-association.state" => vec!["associated".into()],
+            "ipv6-cidr-block-association.state" => {
+                ipv6.map(|_| "associated".to_owned()).into_iter().collect()
+            }
+            "dhcp-options-id" => vec![self.dhcp_options_id.clone()],
+            "ipv6-cidr-block-association.ipv6-cidr-block" => {
+                ipv6.map(|b| b.cidr.to_string()).into_iter().collect()
+            }
+            "ipv6-cidr-block-association.ipv6-pool" => {
+                ipv6.map(|_| "Amazon".to_owned()).into_iter().collect()
+            }
+            "ipv6-cidr-block-association.association-id" => {
+                ipv6.map(|b| b.association_id.clone()).into_iter().collect()
+            }
+            "is-default" => vec![self.is_default.to_string()],
+            "owner-id" => vec![self.owner_id.clone()],
+            "state" => vec!["available".into()],
+            "vpc-id" => vec![self.id.clone()],
+            _ => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! One (account, region)'s state, born with the default VPC, subnets and security group.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use ipnet::Ipv4Net;
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+
+use crate::model::allocator::Ipv4Pool;
+use crate::model::ids::new_id;
+use crate::model::regions::Region;
+use crate::model::security_groups::SecurityGroup;
+use crate::model::subnets::Subnet;
+use crate::model::tags::Tags;
+use crate::model::vpcs::Vpc;
+
+/// The default VPC's block in every account, and the size of its per-zone default subnets.
+const DEFAULT_VPC_CIDR: Ipv4Net = match Ipv4Net::new(Ipv4Addr::new(172, 31, 0, 0), 16) {
+    Ok(net) => net,
+    Err(_) => panic!("constant CIDR"),
+};
+const DEFAULT_SUBNET_PREFIX: u8 = 20;
+
+/// Everything one account owns in one region.
+#[derive(Debug)]
+pub struct World {
+    pub account_id: String,
+    pub region: &'static Region,
+    /// The account's default DHCP options set, named by every VPC.
+    pub dhcp_options_id: String,
+    // BTreeMaps keyed by ID: lookups by ID are O(log n), and Describe pagination resumes
+    // from the last ID returned without scanning what came before.
+    pub vpcs: BTreeMap<String, Vpc>,
+    pub subnets: BTreeMap<String, Subnet>,
+    pub security_groups: BTreeMap<String, SecurityGroup>,
+    /// Source of every ID, MAC and automatically chosen address in this world.
+    pub rng: StdRng,
+}
+
+impl World {
+    pub fn new(account_id: &str, region: &'static Region, seed: u64) -> Self {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let dhcp_options_id = new_id(&mut rng, "dopt");
+        let mut world = World {
+            account_id: account_id.to_owned(),
+            region,
+            dhcp_options_id,
+            vpcs: BTreeMap::new(),
+            subnets: BTreeMap::new(),
+            security_groups: BTreeMap::new(),
+            rng,
+        };
+        world.add_default_vpc();
+        world
+    }
+
+    /// The default VPC, one default /20 per zone (172.31.0.0/20, 172.31.16.0/20, …), and
+    /// its `default` security group, as a new AWS account has them.
+    fn add_default_vpc(&mut self) {
+        let vpc_id = self.insert_vpc(DEFAULT_VPC_CIDR, None, true, "default", Tags::default());
+        let blocks = DEFAULT_VPC_CIDR
+            .subnets(DEFAULT_SUBNET_PREFIX)
+            .into_iter()
+            .flatten();
+        for (zone, cidr) in self.region.zones.iter().zip(blocks) {
+            let id = new_id(&mut self.rng, "subnet");
+            let mut subnet = Subnet::new(
+                id.clone(),
+                &self.account_id,
+                vpc_id.clone(),
+                zone,
+                Ipv4Pool::new(cidr),
+            );
+            subnet.default_for_az = true;
+            subnet.map_public_ip_on_launch = true;
+            self.subnets.insert(id, subnet);
+        }
+    }
+
+    /// The private DNS name EC2 gives an IPv4 address in this region.
+    pub fn private_dns_name(&self, ip: Ipv4Addr) -> String {
+        let o = ip.octets();
+        if self.region.name == "us-east-1" {
+            format!("ip-{}-{}-{}-{}.ec2.internal", o[0], o[1], o[2], o[3])
+        } else {
+            format!(
+                "ip-{}-{}-{}-{}.{}.compute.internal",
+                o[0], o[1], o[2], o[3], self.region.name
+            )
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! Decoded Query API parameters and the typed reader that walks EC2's flattened lists.
+//!
+//! EC2 flattens lists and structures into dotted, 1-indexed keys (`SecurityGroupId.1`,
+//! `TagSpecification.1.Tag.2.Key`, `Filter.1.Value.3`). The pairs are decoded once, sorted,
+//! and read through [`Scope`]s; every read marks its key as used, so [`Params::finish`] can
+//! answer `UnknownParameter` for whatever the action did not recognise, as EC2 does.
+//! List indexes are parsed, never used to size anything: `SecurityGroupId.4294967295`
+//! costs one entry, not four billion.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+use crate::error::{Ec2Error, Ec2Result};
+
+/// Keys every request may carry that belong to the protocol, not to the action.
+const PROTOCOL_KEYS: &[&str] = &[
+    "Action",
+    "Version",
+    "AWSAccessKeyId",
+    "Signature",
+    "SignatureMethod",
+    "SignatureVersion",
+    "Timestamp",
+    "Expires",
+    "SecurityToken",
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-Security-Token",
+    "X-Amz-Signature",
+    "X-Amz-SignedHeaders",
+];
+
+/// All parameters of one request, sorted by key, each key once.
+#[derive(Debug, Default)]
+pub struct Params {
+    entries: Vec<(String, String)>,
+    // Cell because readers borrow `Params` shared while marking what they consumed.
+    used: Vec<Cell<bool>>,
+}
+
+impl Params {
+    /// Builds the parameter set; when a key repeats, the later pair wins (body after query).
+    pub fn from_pairs<I>(pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (String, String)>,
+    {
+        let mut map = BTreeMap::new();
+        for (k, v) in pairs {
+            map.insert(k, v);
+        }
+        let entries: Vec<(String, String)> = map.into_iter().collect();
+        let used = entries
+            .iter()
+            .map(|(k, _)| Cell::new(PROTOCOL_KEYS.contains(&k.as_str())))
+            .collect();
+        Params { entries, used }
+    }
+
+    /// Decodes an `application/x-www-form-urlencoded` string into pairs.
+    pub fn decode_form(input: &[u8]) -> Ec2Result<Vec<(String, String)>> {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(input).map_err(|_| {
+            Ec2Error::InvalidParameterValue("The request body is not valid form data".into())
+        })
+    }
+
+    /// The value of a top-level key without marking it used (for `Action` and `Version`).
+    pub fn peek(&self, key: &str) -> Option<&str> {
+        self.index_of(key).map(|i| self.entries[i].1.as_str())
+    }
+
+    /// A reader over the top-level parameters.
+    pub fn root(&self) -> Scope<'_> {
+        Scope {
+            params: self,
+            prefix: String::new(),
+        }
+    }
+
+    /// Fails with `UnknownParameter` naming the first key no reader consumed.
+    pub fn finish(&self) -> Ec2Result<()> {
+        match self.used.iter().position(|u| !u.get()) {
+            Some(i) => Err(Ec2Error::UnknownParameter(self.entries[i].0.clone())),
+            None => Ok(()),
+        }
+    }
+
+    fn index_of(&self, key: &str) -> Option<usize> {
+        self.entries
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+    }
+
+    fn take(&self, key: &str) -> Option<&str> {
+        let i = self.index_of(key)?;
+        self.used[i].set(true);
+        Some(self.entries[i].1.as_str())
+    }
+
+    /// Indexes of the entries whose key starts with `prefix`, in key order.
+    fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let start = self.entries.partition_point(|(k, _)| k.as_str() < prefix);
+        (start..self.entries.len()).take_while(move |&i| self.entries[i].0.starts_with(prefix))
+    }
+}
+
+/// A view of the parameters under one dotted prefix (`""`, `PrivateIpAddresses.2.`, …).
+#[derive(Debug, Clone)]
+pub struct Scope<'a> {
+    params: &'a Params,
+    prefix: String,
+}
+
+impl<'a> Scope<'a> {
+    fn key(&self, name: &str) -> String {
+        format!("{}{}", self.prefix, name)
+    }
+
+    /// The full wire name of a member, for error messages.
+    pub fn wire_name(&self, name: &str) -> String {
+        self.key(name)
+    }
+
+    /// True when any parameter lies at or below `name` in this scope.
+    pub fn has(&self, name: &str) -> bool {
+        let key = self.key(name);
+        if self.params.index_of(&key).is_some() {
+            return true;
+        }
+        let dotted = format!("{key}.");
+        let found = self.params.with_prefix(&dotted).next().is_some();
+        found
+    }
+
+    pub fn string(&self, name: &str) -> Option<String> {
+        self.params.take(&self.key(name)).map(str::to_owned)
+    }
+
+    pub fn required_string(&self, name: &str) -> Ec2Result<String> {
+        self.string(name)
+            .ok_or_else(|| Ec2Error::MissingParameter(self.key(name)))
+    }
+
+    pub fn bool(&self, name: &str) -> Ec2Result<Option<bool>> {
+        let key = self.key(name);
+        match self.params.take(&key) {
+            None => Ok(None),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(v) => Err(Ec2Error::InvalidParameterType {
+                param: key.clone(),
+                value: v.to_owned(),
+                expected: "boolean",
+            }),
+        }
+    }
+
+    pub fn int(&self, name: &str) -> Ec2Result<Option<i64>> {
+        let key = self.key(name);
+        match self.params.take(&key) {
+            None => Ok(None),
+            Some(v) => {
+                v.trim()
+                    .parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| Ec2Error::InvalidParameterType {
+                        param: key.clone(),
+                        value: v.to_owned(),
+                        expected: "integer",
+                    })
+            }
+        }
+    }
+
+    /// A nested structure: `name.Member` keys read through the returned scope.
+    pub fn structure(&self, name: &str) -> Scope<'a> {
+        Scope {
+            params: self.params,
+            prefix: format!("{}{}.", self.prefix, name),
+        }
+    }
+
+    /// The members of a flattened list of structures (`name.N.Member`), ordered by N.
+    pub fn list(&self, name: &str) -> Vec<Scope<'a>> {
+        self.indexes(name, true)
+            .into_iter()
+            .map(|seg| Scope {
+                params: self.params,
+                prefix: format!("{}{}.{}.", self.prefix, name, seg),
+            })
+            .collect()
+    }
+
+    /// The values of a flattened list of strings (`name.N`), ordered by N.
+    pub fn string_list(&self, name: &str) -> Vec<String> {
+        self.indexes(name, false)
+            .into_iter()
+            .filter_map(|seg| self.string(&format!("{name}.{seg}")))
+            .collect()
+    }
+
+    /// The distinct index segments under `name.`, sorted numerically. Keys whose segment is
+    /// not a positive integer are left unconsumed so that `finish` reports them.
+    fn indexes(&self, name: &str, nested: bool) -> Vec<String> {
+        let base = format!("{}{}.", self.prefix, name);
+        let mut found: BTreeMap<u64, String> = BTreeMap::new();
+        for i in self.params.with_prefix(&base) {
+            let rest = &self.params.entries[i].0[base.len()..];
+            let (seg, tail) = match rest.split_once('.') {
+                Some((seg, tail)) => (seg, Some(tail)),
+                None => (rest, None),
+            };
+            if nested != tail.is_some() {
+                continue;
+            }
+            if let Ok(n) = seg.parse::<u64>() {
+                if n >= 1 && seg.bytes().all(|b| b.is_ascii_digit()) {
+                    found.entry(n).or_insert_with(|| seg.to_owned());
+                }
+            }
+        }
+        found.into_values().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> Params {
+        Params::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    }
+
+    #[test]
+    fn lists_are_ordered_by_numeric_index_and_gaps_are_fine() {
+        let p = params(&[
+            ("SecurityGroupId.10", "sg-c"),
+            ("SecurityGroupId.2", "sg-b"),
+            ("SecurityGroupId.1", "sg-a"),
+        ]);
+        assert_eq!(
+            p.root().string_list("SecurityGroupId"),
+            ["sg-a", "sg-b", "sg-c"]
+        );
+        p.finish().unwrap();
+    }
+
+    #[test]
+    fn huge_index_is_one_entry() {
+        let p = params(&[("SecurityGroupId.4294967295", "sg-a")]);
+        assert_eq!(p.root().string_list("SecurityGroupId"), ["sg-a"]);
+        let p = params(&[("SecurityGroupId.99999999999999999999999", "sg-a")]);
+        assert!(p.root().string_list("SecurityGroupId").is_empty());
+        assert!(matches!(p.finish(), Err(Ec2Error::UnknownParameter(_))));
+    }
+
+    #[test]
+    fn nested_structures_and_lists() {
+        let p = params(&[
+            ("TagSpecification.1.ResourceType", "vpc"),
+            ("TagSpecification.1.Tag.1.Key", "Name"),
+            ("TagSpecification.1.Tag.1.Value", "x"),
+            ("TagSpecification.1.Tag.2.Key", "env"),
+        ]);
+        let specs = p.root().list("TagSpecification");
+        assert_eq!(specs.len(), 1);
+        assert_eq!(specs[0].string("ResourceType").as_deref(), Some("vpc"));
+        let tags = specs[0].list("Tag");
+        assert_eq!(tags.len(), 2);
+        assert_eq!(tags[1].string("Key").as_deref(), Some("env"));
+        assert_eq!(tags[1].string("Value"), None);
+        tags[0].string("Key");
+        tags[0].string("Value");
+        p.finish().unwrap();
+    }
+
+    #[test]
+    fn unread_keys_are_unknown_parameters() {
+        let p = params(&[("Action", "X"), ("Bogus", "1"), ("DryRun", "true")]);
+        assert_eq!(p.root().bool("DryRun").unwrap(), Some(true));
+        assert_eq!(p.finish(), Err(Ec2Error::UnknownParameter("Bogus".into())));
+    }
+
+    #[test]
+    fn wrong_types_are_invalid_values() {
+        let p = params(&[("MaxResults", "abc"), ("DryRun", "maybe")]);
+        assert_eq!(
+            p.root().int("MaxResults").unwrap_err().code(),
+            "InvalidParameterValue"
+        );
+        assert_eq!(
+            p.root().bool("DryRun").unwrap_err().code(),
+            "InvalidParameterValue"
+        );
+    }
+
+    #[test]
+    fn zero_index_is_not_a_member() {
+        let p = params(&[("SubnetId.0", "subnet-1")]);
+        assert!(p.root().string_list("SubnetId").is_empty());
+        assert!(p.finish().is_err());
+    }
+}

@@ -1,0 +1,154 @@
+//! The typed XML writer and the two EC2 envelopes (success and error).
+//!
+//! Elements are only ever opened through closures, so every start tag has its end tag and
+//! text is always escaped: malformed XML cannot be written with this API.
+
+use std::fmt::Display;
+
+use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::Writer;
+
+use crate::error::Ec2Error;
+
+/// The namespace of every EC2 success document.
+pub const EC2_XMLNS: &str = "http://ec2.amazonaws.com/doc/2016-11-15/";
+
+/// Writes one XML document into memory.
+pub struct XmlWriter {
+    inner: Writer<Vec<u8>>,
+}
+
+impl XmlWriter {
+    fn new() -> Self {
+        XmlWriter {
+            inner: Writer::new(Vec::with_capacity(1024)),
+        }
+    }
+
+    // Writing into a Vec cannot fail; quick-xml's io::Result is discarded for that reason.
+    fn event(&mut self, event: Event<'_>) {
+        let _ = self.inner.write_event(event);
+    }
+
+    /// `<name>text</name>`, or `<name/>` when the text is empty (as EC2 renders empty strings).
+    pub fn text(&mut self, name: &str, value: impl Display) -> &mut Self {
+        let value = value.to_string();
+        if value.is_empty() {
+            self.event(Event::Empty(BytesStart::new(name)));
+        } else {
+            self.event(Event::Start(BytesStart::new(name)));
+            self.event(Event::Text(BytesText::new(&value)));
+            self.event(Event::End(BytesEnd::new(name)));
+        }
+        self
+    }
+
+    /// `text` when the value is present; nothing at all otherwise.
+    pub fn opt<T: Display>(&mut self, name: &str, value: Option<T>) -> &mut Self {
+        if let Some(v) = value {
+            self.text(name, v);
+        }
+        self
+    }
+
+    /// `<name>…</name>` with children written by `body`.
+    pub fn node(&mut self, name: &str, body: impl FnOnce(&mut XmlWriter)) -> &mut Self {
+        self.event(Event::Start(BytesStart::new(name)));
+        body(self);
+        self.event(Event::End(BytesEnd::new(name)));
+        self
+    }
+
+    /// An EC2 list: `<name><item>…</item>…</name>`, or `<name/>` when empty.
+    pub fn list<I, F>(&mut self, name: &str, items: I, mut each: F) -> &mut Self
+    where
+        I: IntoIterator,
+        F: FnMut(&mut XmlWriter, I::Item),
+    {
+        let mut items = items.into_iter().peekable();
+        if items.peek().is_none() {
+            self.event(Event::Empty(BytesStart::new(name)));
+            return self;
+        }
+        self.event(Event::Start(BytesStart::new(name)));
+        for item in items {
+            self.node("item", |w| each(w, item));
+        }
+        self.event(Event::End(BytesEnd::new(name)));
+        self
+    }
+
+    fn into_bytes(self) -> Vec<u8> {
+        self.inner.into_inner()
+    }
+}
+
+/// `<{Action}Response xmlns=…><requestId>…</requestId>…</{Action}Response>`.
+pub fn success_document(
+    action: &str,
+    request_id: &str,
+    body: impl FnOnce(&mut XmlWriter),
+) -> Vec<u8> {
+    let mut w = XmlWriter::new();
+    w.event(Event::Decl(quick_xml::events::BytesDecl::new(
+        "1.0",
+        Some("UTF-8"),
+        None,
+    )));
+    let root = format!("{action}Response");
+    let mut start = BytesStart::new(root.as_str());
+    start.push_attribute(("xmlns", EC2_XMLNS));
+    w.event(Event::Start(start));
+    w.text("requestId", request_id);
+    body(&mut w);
+    w.event(Event::End(BytesEnd::new(root.as_str())));
+    w.into_bytes()
+}
+
+/// `<Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>`.
+pub fn error_document(error: &Ec2Error, request_id: &str) -> Vec<u8> {
+    let mut w = XmlWriter::new();
+    w.event(Event::Decl(quick_xml::events::BytesDecl::new(
+        "1.0",
+        Some("UTF-8"),
+        None,
+    )));
+    w.node("Response", |w| {
+        w.node("Errors", |w| {
+            w.node("Error", |w| {
+                w.text("Code", error.code());
+                w.text("Message", error);
+            });
+        });
+        w.text("RequestID", request_id);
+    });
+    w.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_text_and_renders_empty_lists() {
+        let doc = success_document("CreateVpc", "r-1", |w| {
+            w.text("description", "a<b & \"c\"");
+            w.list("tagSet", Vec::<u8>::new(), |_, _| {});
+            w.list("groupSet", ["sg-1"], |w, g| {
+                w.text("groupId", g);
+            });
+        });
+        let s = String::from_utf8(doc).unwrap();
+        assert!(s.contains("<description>a&lt;b &amp; &quot;c&quot;</description>"));
+        assert!(s.contains("<tagSet/>"));
+        assert!(s.contains("<groupSet><item><groupId>sg-1</groupId></item></groupSet>"));
+        assert!(s.contains(r#"<CreateVpcResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r-1</requestId>"#));
+    }
+
+    #[test]
+    fn error_envelope_shape() {
+        let doc = error_document(&Ec2Error::MissingAction, "rid");
+        let s = String::from_utf8(doc).unwrap();
+        assert!(s.ends_with("<Response><Errors><Error><Code>MissingAction</Code><Message>The request must contain the parameter Action</Message></Error></Errors><RequestID>rid</RequestID></Response>"));
+    }
+}
