@@ -8,6 +8,7 @@
 pub mod allocator;
 pub mod filters;
 pub mod ids;
+pub mod network_interfaces;
 pub mod regions;
 pub mod security_groups;
 pub mod subnets;

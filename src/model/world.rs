@@ -9,6 +9,7 @@ use rand::SeedableRng;
 
 use crate::model::allocator::Ipv4Pool;
 use crate::model::ids::new_id;
+use crate::model::network_interfaces::NetworkInterface;
 use crate::model::regions::Region;
 use crate::model::security_groups::SecurityGroup;
 use crate::model::subnets::Subnet;
@@ -34,6 +35,7 @@ pub struct World {
     pub vpcs: BTreeMap<String, Vpc>,
     pub subnets: BTreeMap<String, Subnet>,
     pub security_groups: BTreeMap<String, SecurityGroup>,
+    pub network_interfaces: BTreeMap<String, NetworkInterface>,
     /// Source of every ID, MAC and automatically chosen address in this world.
     pub rng: StdRng,
 }
@@ -49,6 +51,7 @@ impl World {
             vpcs: BTreeMap::new(),
             subnets: BTreeMap::new(),
             security_groups: BTreeMap::new(),
+            network_interfaces: BTreeMap::new(),
             rng,
         };
         world.add_default_vpc();
