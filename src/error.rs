@@ -57,10 +57,18 @@ pub enum Ec2Error {
     PermissionDuplicate(String),
     PermissionNotFound,
     PermissionMalformed(String),
+    SecurityGroupRuleNotFound(String),
+    SecurityGroupRuleMalformed(String),
+    /// A rule names a security group of another VPC (peering is not modelled).
+    GroupInOtherNetwork,
+    /// A call that defaults to the default VPC, in an account that no longer has one.
+    VpcIdNotSpecified,
     InvalidIpAddressInUse(String),
     InsufficientFreeAddressesInSubnet(String),
     TagLimitExceeded(String),
     TagKeyMalformed(String),
+    PrivateIpAddressLimitExceeded,
+    SecurityGroupsPerInterfaceLimitExceeded,
     /// A parameter or value the model defines but this server does not emulate (IPAM
     /// pools, Outposts): refused plainly rather than ignored.
     UnsupportedOperation(String),
@@ -104,10 +112,16 @@ impl Ec2Error {
             PermissionDuplicate(_) => "InvalidPermission.Duplicate",
             PermissionNotFound => "InvalidPermission.NotFound",
             PermissionMalformed(_) => "InvalidPermission.Malformed",
+            SecurityGroupRuleNotFound(_) => "InvalidSecurityGroupRuleId.NotFound",
+            SecurityGroupRuleMalformed(_) => "InvalidSecurityGroupRuleId.Malformed",
+            GroupInOtherNetwork => "InvalidGroup.NotFound",
+            VpcIdNotSpecified => "VPCIdNotSpecified",
             InvalidIpAddressInUse(_) => "InvalidIPAddress.InUse",
             InsufficientFreeAddressesInSubnet(_) => "InsufficientFreeAddressesInSubnet",
             TagLimitExceeded(_) => "TagLimitExceeded",
             TagKeyMalformed(_) => "InvalidTagKey.Malformed",
+            PrivateIpAddressLimitExceeded => "PrivateIpAddressLimitExceeded",
+            SecurityGroupsPerInterfaceLimitExceeded => "SecurityGroupsPerInterfaceLimitExceeded",
             UnsupportedOperation(_) => "UnsupportedOperation",
             AuthFailure(_) => "AuthFailure",
         }
@@ -150,10 +164,16 @@ impl Ec2Error {
             | PermissionDuplicate(_)
             | PermissionNotFound
             | PermissionMalformed(_)
+            | SecurityGroupRuleNotFound(_)
+            | SecurityGroupRuleMalformed(_)
+            | GroupInOtherNetwork
+            | VpcIdNotSpecified
             | InvalidIpAddressInUse(_)
             | InsufficientFreeAddressesInSubnet(_)
             | TagLimitExceeded(_)
             | TagKeyMalformed(_)
+            | PrivateIpAddressLimitExceeded
+            | SecurityGroupsPerInterfaceLimitExceeded
             | UnsupportedOperation(_) => 400,
         }
     }
@@ -226,9 +246,26 @@ impl fmt::Display for Ec2Error {
                 f,
                 "The specified rule does not exist in this security group."
             ),
-            InvalidIpAddressInUse(ip) => {
-                write!(f, "The specified address {ip} is already in use")
+            SecurityGroupRuleNotFound(id) => {
+                write!(f, "The security group rule ID '{id}' does not exist")
             }
+            SecurityGroupRuleMalformed(id) => {
+                write!(f, "Invalid id: \"{id}\" (expecting \"sgr-...\")")
+            }
+            GroupInOtherNetwork => write!(
+                f,
+                "You have specified two resources that belong to different networks."
+            ),
+            VpcIdNotSpecified => write!(f, "No default VPC for this user"),
+            // EC2 names neither the address nor the prefix here.
+            InvalidIpAddressInUse(_) => write!(f, "The specified address is already in use"),
+            PrivateIpAddressLimitExceeded => {
+                write!(f, "Number of private addresses will exceed limit.")
+            }
+            SecurityGroupsPerInterfaceLimitExceeded => write!(
+                f,
+                "The maximum number of security groups per interface has been reached."
+            ),
             TagKeyMalformed(key) => write!(
                 f,
                 "The tag key '{key}' is not valid. Tag keys starting with 'aws:' are reserved for internal use."

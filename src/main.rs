@@ -62,6 +62,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let shutdown = match shutdown_signal() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ec2-mock: cannot install signal handlers: {e}");
+            return ExitCode::from(1);
+        }
+    };
     let addr = format!("{}:{}", cli.host, cli.port);
     let listener = match TcpListener::bind(&addr).await {
         Ok(l) => l,
@@ -80,7 +87,7 @@ async fn main() -> ExitCode {
     // The first stdout line is the endpoint, so scripts can start with --port 0 and read it.
     println!("{}", ec2_mock::endpoint_url(bound));
     tracing::info!(%bound, region = config.region.name, account = %config.account_id, "ec2-mock listening");
-    match ec2_mock::serve(config, listener, shutdown_signal()).await {
+    match ec2_mock::serve(config, listener, shutdown).await {
         Ok(()) => {
             tracing::info!("ec2-mock stopped");
             ExitCode::SUCCESS
@@ -92,24 +99,23 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Completes on SIGINT or SIGTERM (the container runtime's stop signal).
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Installs the SIGINT/SIGTERM handlers now and returns a future that completes on either.
+/// Installing before the endpoint is printed means a signal sent the moment a script reads
+/// the endpoint still stops the server cleanly instead of killing it.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    #[cfg(unix)]
+    let mut int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = int.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    })
 }

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::body::{to_bytes, Body};
+use axum::body::{Body, HttpBody};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -65,16 +65,21 @@ async fn query_api(State(state): State<AppState>, request: Request<Body>) -> Res
     let started = Instant::now();
     let (parts, body) = request.into_parts();
     let body = if parts.method == Method::GET || parts.method == Method::HEAD {
-        Ok(Vec::new())
+        BodyRead::Complete(Vec::new())
     } else {
-        to_bytes(body, MAX_BODY_BYTES).await.map(|b| b.to_vec())
+        read_body(body).await
     };
     let reply = match body {
-        Ok(body) => respond(&state, &parts.headers, parts.uri.query(), &body),
-        Err(_) => Reply::error(
+        BodyRead::Complete(body) => respond(&state, &parts.headers, parts.uri.query(), &body),
+        BodyRead::TooLarge => Reply::error(
             &Ec2Error::InvalidParameterValue(format!(
                 "The request body exceeds the limit of {MAX_BODY_BYTES} bytes"
             )),
+            Caller::defaults(&state),
+            None,
+        ),
+        BodyRead::Broken => Reply::error(
+            &Ec2Error::InvalidParameterValue("The request body could not be read".into()),
             Caller::defaults(&state),
             None,
         ),
@@ -89,6 +94,46 @@ async fn query_api(State(state): State<AppState>, request: Request<Body>) -> Res
         "request"
     );
     reply.into_response()
+}
+
+/// Past the limit, the rest of an oversized body is still read (and dropped) up to this many
+/// bytes, so the client receives the error document instead of a connection reset: closing a
+/// socket with unread input makes the kernel send RST, which can destroy the reply in flight.
+const DRAIN_LIMIT_BYTES: usize = 16 * MAX_BODY_BYTES;
+
+enum BodyRead {
+    Complete(Vec<u8>),
+    TooLarge,
+    Broken,
+}
+
+/// Reads the request body up to [`MAX_BODY_BYTES`], draining (a bounded amount of) the rest.
+async fn read_body(body: Body) -> BodyRead {
+    let mut body = std::pin::pin!(body);
+    let mut data = Vec::new();
+    let mut seen = 0usize;
+    loop {
+        let frame = std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await;
+        let chunk = match frame {
+            None => break,
+            Some(Err(_)) => return BodyRead::Broken,
+            Some(Ok(frame)) => match frame.into_data() {
+                Ok(chunk) => chunk,
+                Err(_) => continue, // trailers
+            },
+        };
+        seen = seen.saturating_add(chunk.len());
+        if seen <= MAX_BODY_BYTES {
+            data.extend_from_slice(&chunk);
+        } else if seen > DRAIN_LIMIT_BYTES {
+            return BodyRead::TooLarge;
+        }
+    }
+    if seen > MAX_BODY_BYTES {
+        BodyRead::TooLarge
+    } else {
+        BodyRead::Complete(data)
+    }
 }
 
 /// Who is calling and where: from the SigV4 credential scope, else the server's defaults.

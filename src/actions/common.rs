@@ -73,6 +73,11 @@ fn decode_token(token: &str) -> Ec2Result<String> {
     String::from_utf8(bytes).map_err(|_| invalid())
 }
 
+/// The prefix of a resource ID (`vpc` of `vpc-0123…`).
+fn id_kind(id: &str) -> &str {
+    id.rsplit_once('-').map_or("", |(kind, _)| kind)
+}
+
 /// One page of a Describe answer: keys in ID order, and the token for the next page.
 pub struct Selection {
     pub ids: Vec<String>,
@@ -95,17 +100,31 @@ where
 {
     filters::check_names::<T>(filters)?;
     let after = page.next_token.as_deref().map(decode_token).transpose()?;
+    if let (Some(token), Some(after)) = (&page.next_token, &after) {
+        // A token names the last ID of the previous page, so it must name an ID of this
+        // collection's kind: a DescribeSubnets token is no DescribeVpcs token.
+        let sample = ids
+            .first()
+            .map(String::as_str)
+            .or(items.keys().next().map(String::as_str));
+        if sample.is_some_and(|k| id_kind(k) != id_kind(after)) {
+            return Err(Ec2Error::InvalidPaginationToken(token.clone()));
+        }
+    }
     let limit = page.max_results.unwrap_or(usize::MAX);
     let mut chosen = Vec::new();
     let mut more = false;
+    // Once the page is full, look on only for one more match: a token is given only when
+    // another page has something in it, never for an empty last page.
     let mut consider = |key: &str, item: &T| {
+        if !filters::matches_all(item, filters) {
+            return true;
+        }
         if chosen.len() == limit {
             more = true;
             return false;
         }
-        if filters::matches_all(item, filters) {
-            chosen.push(key.to_owned());
-        }
+        chosen.push(key.to_owned());
         true
     };
     if ids.is_empty() {

@@ -5,7 +5,9 @@
 //! checks), and renders the reply. The [`ACTIONS`] table is the single list of what is routed.
 
 pub mod common;
+pub mod network_interfaces;
 pub mod regions;
+pub mod security_groups;
 pub mod subnets;
 pub mod vpcs;
 
@@ -41,18 +43,58 @@ pub type Handler = fn(&Call<'_>, &mut World) -> Ec2Result<Vec<u8>>;
 
 /// Every action this server routes, by wire name. Anything else answers `InvalidAction`.
 pub const ACTIONS: &[(&str, Handler)] = &[
+    (
+        "AuthorizeSecurityGroupEgress",
+        security_groups::authorize_security_group_egress,
+    ),
+    (
+        "AuthorizeSecurityGroupIngress",
+        security_groups::authorize_security_group_ingress,
+    ),
+    (
+        "CreateNetworkInterface",
+        network_interfaces::create_network_interface,
+    ),
+    (
+        "CreateSecurityGroup",
+        security_groups::create_security_group,
+    ),
     ("CreateSubnet", subnets::create_subnet),
     ("CreateVpc", vpcs::create_vpc),
+    (
+        "DeleteNetworkInterface",
+        network_interfaces::delete_network_interface,
+    ),
+    (
+        "DeleteSecurityGroup",
+        security_groups::delete_security_group,
+    ),
     ("DeleteSubnet", subnets::delete_subnet),
     ("DeleteVpc", vpcs::delete_vpc),
     (
         "DescribeAvailabilityZones",
         regions::describe_availability_zones,
     ),
+    (
+        "DescribeNetworkInterfaces",
+        network_interfaces::describe_network_interfaces,
+    ),
     ("DescribeRegions", regions::describe_regions),
+    (
+        "DescribeSecurityGroups",
+        security_groups::describe_security_groups,
+    ),
     ("DescribeSubnets", subnets::describe_subnets),
     ("DescribeVpcs", vpcs::describe_vpcs),
     ("ModifySubnetAttribute", subnets::modify_subnet_attribute),
+    (
+        "RevokeSecurityGroupEgress",
+        security_groups::revoke_security_group_egress,
+    ),
+    (
+        "RevokeSecurityGroupIngress",
+        security_groups::revoke_security_group_ingress,
+    ),
 ];
 
 /// The handler and canonical name of an action, or EC2's error for a missing/unknown one.

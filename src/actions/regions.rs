@@ -20,12 +20,17 @@ pub fn describe_regions(call: &Call<'_>, _world: &mut World) -> Ec2Result<Vec<u8
     let filters = parse_filters(&p)?;
     call.finish()?;
     check_names::<Region>(&filters)?;
-    for name in &names {
-        if !REGIONS.iter().any(|r| r.name == name) {
-            return Err(Ec2Error::InvalidParameterValue(format!(
-                "Invalid region: {name}"
-            )));
-        }
+    let unknown: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !REGIONS.iter().any(|r| r.name == *n))
+        .collect();
+    if !unknown.is_empty() {
+        // EC2's wording, brackets included: `Invalid region: [us--east-1]`.
+        return Err(Ec2Error::InvalidParameterValue(format!(
+            "Invalid region: [{}]",
+            unknown.join(", ")
+        )));
     }
     if dry {
         return Err(Ec2Error::DryRunOperation);

@@ -18,6 +18,7 @@ pub fn create_vpc(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
     let cidr = p.string("CidrBlock");
     let amazon_provided_ipv6 = p.bool("AmazonProvidedIpv6CidrBlock")?.unwrap_or(false);
     let tenancy = p.string("InstanceTenancy");
+    let border_group = p.string("Ipv6CidrBlockNetworkBorderGroup");
     let tags = parse_tag_specifications(&p, "vpc")?;
     // Parameters of features this server does not model are refused, not ignored.
     for unsupported in [
@@ -27,7 +28,6 @@ pub fn create_vpc(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
         "Ipv6NetmaskLength",
         "Ipv6Pool",
         "Ipv6CidrBlock",
-        "Ipv6CidrBlockNetworkBorderGroup",
         "VpcEncryptionControl",
     ] {
         if p.has(unsupported) {
@@ -45,6 +45,23 @@ pub fn create_vpc(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
         return Err(Ec2Error::InvalidParameterValue(format!(
             "Value ({cidr}) for parameter cidrBlock is invalid. This is not a valid CIDR block."
         )));
+    }
+    // Amazon-provided blocks are advertised from the region itself, the only network border
+    // group modelled; naming it is allowed (the CLI and Terraform do), anything else is not.
+    if let Some(group) = border_group {
+        if !amazon_provided_ipv6 {
+            return Err(Ec2Error::InvalidParameterCombination(
+                "Ipv6CidrBlockNetworkBorderGroup can only be used with AmazonProvidedIpv6CidrBlock"
+                    .into(),
+            ));
+        }
+        if group != world.region.name {
+            return Err(Ec2Error::InvalidParameterValue(format!(
+                "Value ({group}) for parameter ipv6CidrBlockNetworkBorderGroup is invalid. \
+                 The network border group of this region is {}.",
+                world.region.name
+            )));
+        }
     }
     let instance_tenancy = match tenancy.as_deref() {
         None | Some("default") => "default",

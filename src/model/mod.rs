@@ -23,12 +23,15 @@ pub use world::World;
 
 use regions::Region;
 
+/// The key of a world: (account ID, region name).
+type WorldKey = (String, &'static str);
+
 /// All worlds of one server.
 #[derive(Debug)]
 pub struct Backend {
     seed: u64,
     // Held only to find or create a world, never across an await or while a world works.
-    worlds: Mutex<HashMap<(String, &'static str), Arc<Mutex<World>>>>,
+    worlds: Mutex<HashMap<WorldKey, Arc<Mutex<World>>>>,
 }
 
 impl Backend {

@@ -1,4 +1,7 @@
-//! Security groups and their rules.
+//! Security groups and their rules: create, delete, authorize and revoke with EC2's checks.
+//!
+//! Rules are stored as EC2 stores them, one peer per `sgr-` rule; the `IpPermissions` shape
+//! (rules sharing protocol and ports grouped together) exists only on the wire.
 
 use ipnet::{Ipv4Net, Ipv6Net};
 use rand::Rng;
@@ -6,7 +9,7 @@ use rand::Rng;
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::filters::Filterable;
 use crate::model::ids::{is_well_formed, new_id};
-use crate::model::tags::Tags;
+use crate::model::tags::{Tag, Tags};
 use crate::model::World;
 
 /// The name EC2 reserves for each VPC's own group.
@@ -35,6 +38,8 @@ pub struct Rule {
     pub to_port: Option<i32>,
     pub peer: Peer,
     pub description: Option<String>,
+    /// Tags given through `TagSpecification` (resource type `security-group-rule`).
+    pub tags: Tags,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +79,7 @@ impl SecurityGroup {
                 user_id: owner_id.to_owned(),
             },
             description: None,
+            tags: Tags::default(),
         });
         group
     }
@@ -95,6 +101,7 @@ impl SecurityGroup {
             to_port: None,
             peer,
             description: None,
+            tags: Tags::default(),
         };
         let mut egress = vec![all_out(Peer::Ipv4(Ipv4Net::default()), rng)];
         if vpc_has_ipv6 {
@@ -120,6 +127,104 @@ impl SecurityGroup {
     }
 }
 
+impl Rule {
+    /// True when both rules allow the same traffic: EC2 ignores descriptions and tags here.
+    fn same_traffic(&self, other: &Rule) -> bool {
+        self.protocol == other.protocol
+            && self.from_port == other.from_port
+            && self.to_port == other.to_port
+            && self.peer == other.peer
+    }
+
+    /// The rule as EC2 spells it in `InvalidPermission.Duplicate`:
+    /// `peer: 0.0.0.0/0, TCP, from port: 22, to port: 22, ALLOW`.
+    pub fn display(&self) -> String {
+        let peer = match &self.peer {
+            Peer::Ipv4(n) => n.to_string(),
+            Peer::Ipv6(n) => n.to_string(),
+            Peer::Group { group_id, .. } => group_id.clone(),
+            Peer::PrefixList(p) => p.clone(),
+        };
+        let port = |p: Option<i32>| p.unwrap_or(-1);
+        let traffic = match self.protocol.as_str() {
+            "-1" => "ALL".to_owned(),
+            "tcp" | "udp" => format!(
+                "{}, from port: {}, to port: {}",
+                self.protocol.to_ascii_uppercase(),
+                port(self.from_port),
+                port(self.to_port)
+            ),
+            // The ICMP wording is not confirmed against EC2; TCP/UDP, ALL and numbers are.
+            "icmp" | "icmpv6" => format!(
+                "{}, type: {}, code: {}",
+                self.protocol.to_ascii_uppercase(),
+                port(self.from_port),
+                port(self.to_port)
+            ),
+            number => format!("protocol: {number}"),
+        };
+        format!("peer: {peer}, {traffic}, ALLOW")
+    }
+}
+
+/// Which group a request means: by ID anywhere, or by name in the default VPC (EC2's
+/// `GroupName` parameters only ever name default-VPC groups).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupRef {
+    Id(String),
+    Name(String),
+}
+
+/// What CreateSecurityGroup asks for, already checked for shape by the action layer.
+#[derive(Debug, Clone)]
+pub struct NewSecurityGroup {
+    pub name: String,
+    pub description: String,
+    /// `None` means the default VPC.
+    pub vpc_id: Option<String>,
+    pub tags: Vec<Tag>,
+}
+
+/// One rule of an Authorize or Revoke request: protocol and ports already normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSpec {
+    pub protocol: String,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    pub peer: PeerSpec,
+    pub description: Option<String>,
+}
+
+/// A rule's peer as the request names it; groups are resolved against the world.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeerSpec {
+    Ipv4(Ipv4Net),
+    Ipv6(Ipv6Net),
+    /// At least one of `group_id` / `group_name` is set; the ID wins when both are, so that
+    /// `groups` items copied from DescribeSecurityGroups (which carry both) round-trip.
+    Group {
+        group_id: Option<String>,
+        group_name: Option<String>,
+        user_id: Option<String>,
+        vpc_id: Option<String>,
+    },
+}
+
+/// What RevokeSecurityGroupIngress/Egress removes.
+#[derive(Debug, Clone)]
+pub enum Revocation {
+    Rules(Vec<RuleSpec>),
+    RuleIds(Vec<String>),
+}
+
+/// The outcome of a revoke: the rules removed and, in the default VPC only, the requested
+/// rules that matched nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Revoked {
+    pub rules: Vec<Rule>,
+    pub unknown: Vec<RuleSpec>,
+}
+
 impl World {
     /// Looks up a security group by ID, answering EC2's Malformed or NotFound error.
     pub fn security_group(&self, id: &str) -> Ec2Result<&SecurityGroup> {
@@ -129,6 +234,276 @@ impl World {
         self.security_groups
             .get(id)
             .ok_or_else(|| Ec2Error::GroupNotFound(id.to_owned()))
+    }
+
+    /// Looks up a group by name in the default VPC, the only place EC2 resolves names.
+    pub fn security_group_by_name(&self, name: &str) -> Ec2Result<&SecurityGroup> {
+        let vpc = self.default_vpc().ok_or(Ec2Error::VpcIdNotSpecified)?;
+        self.security_groups
+            .values()
+            .find(|g| g.vpc_id == vpc.id && g.name == name)
+            .ok_or_else(|| Ec2Error::GroupNameNotFound {
+                name: name.to_owned(),
+                vpc_id: vpc.id.clone(),
+            })
+    }
+
+    pub fn resolve_security_group(&self, group: &GroupRef) -> Ec2Result<&SecurityGroup> {
+        match group {
+            GroupRef::Id(id) => self.security_group(id),
+            GroupRef::Name(name) => self.security_group_by_name(name),
+        }
+    }
+
+    pub fn create_security_group(
+        &mut self,
+        req: NewSecurityGroup,
+        dry_run: bool,
+    ) -> Ec2Result<String> {
+        let vpc = match &req.vpc_id {
+            Some(id) => self.vpc(id)?,
+            None => self.default_vpc().ok_or(Ec2Error::VpcIdNotSpecified)?,
+        };
+        // The API reference: "Names are case-insensitive and must be unique within the VPC",
+        // which makes `Default` the reserved name too.
+        if req.name.eq_ignore_ascii_case(DEFAULT_GROUP_NAME) {
+            return Err(Ec2Error::GroupReserved(req.name));
+        }
+        let taken = self
+            .security_groups
+            .values()
+            .any(|g| g.vpc_id == vpc.id && g.name.eq_ignore_ascii_case(&req.name));
+        if taken {
+            return Err(Ec2Error::GroupDuplicate {
+                name: req.name,
+                vpc_id: vpc.id.clone(),
+            });
+        }
+        let mut tags = Tags::default();
+        tags.set_all(&req.tags)?;
+        if dry_run {
+            return Err(Ec2Error::DryRunOperation);
+        }
+        let vpc_id = vpc.id.clone();
+        let has_ipv6 = vpc.ipv6.is_some();
+        let id = new_id(&mut self.rng, "sg");
+        let mut group = SecurityGroup::new(
+            id.clone(),
+            &req.name,
+            &req.description,
+            &vpc_id,
+            &self.account_id,
+            has_ipv6,
+            &mut self.rng,
+        );
+        group.tags = tags;
+        self.security_groups.insert(id.clone(), group);
+        Ok(id)
+    }
+
+    /// Deletes a group nothing depends on; returns its ID.
+    pub fn delete_security_group(&mut self, group: &GroupRef, dry_run: bool) -> Ec2Result<String> {
+        let target = self.resolve_security_group(group)?;
+        if target.name == DEFAULT_GROUP_NAME {
+            return Err(Ec2Error::CannotDeleteDefaultGroup {
+                group_id: target.id.clone(),
+            });
+        }
+        let id = target.id.clone();
+        // A group's rules naming the group itself do not keep it alive; other groups' do.
+        let referenced = self.security_groups.values().any(|g| {
+            g.id != id
+                && g.ingress
+                    .iter()
+                    .chain(&g.egress)
+                    .any(|r| matches!(&r.peer, Peer::Group { group_id, .. } if *group_id == id))
+        });
+        if referenced || !self.interfaces_using_group(&id).is_empty() {
+            return Err(Ec2Error::DependencyViolation(format!(
+                "resource {id} has a dependent object"
+            )));
+        }
+        if dry_run {
+            return Err(Ec2Error::DryRunOperation);
+        }
+        self.security_groups.remove(&id);
+        Ok(id)
+    }
+
+    /// Adds rules to one direction of a group, all or none; returns the new rules.
+    pub fn authorize_security_group_rules(
+        &mut self,
+        group: &GroupRef,
+        egress: bool,
+        specs: &[RuleSpec],
+        tags: &[Tag],
+        dry_run: bool,
+    ) -> Ec2Result<Vec<Rule>> {
+        let target = self.resolve_security_group(group)?;
+        let existing = if egress {
+            &target.egress
+        } else {
+            &target.ingress
+        };
+        let mut rule_tags = Tags::default();
+        rule_tags.set_all(tags)?;
+        let mut added: Vec<Rule> = Vec::with_capacity(specs.len());
+        for spec in specs {
+            let rule = Rule {
+                id: String::new(),
+                protocol: spec.protocol.clone(),
+                from_port: spec.from_port,
+                to_port: spec.to_port,
+                peer: self.resolve_peer(target, &spec.peer)?,
+                description: spec.description.clone(),
+                tags: rule_tags.clone(),
+            };
+            if existing.iter().any(|r| r.same_traffic(&rule)) {
+                return Err(Ec2Error::PermissionDuplicate(rule.display()));
+            }
+            if added.iter().any(|r| r.same_traffic(&rule)) {
+                return Err(Ec2Error::InvalidParameterValue(
+                    "The same permission must not appear multiple times".into(),
+                ));
+            }
+            added.push(rule);
+        }
+        if dry_run {
+            return Err(Ec2Error::DryRunOperation);
+        }
+        let group_id = target.id.clone();
+        for rule in &mut added {
+            rule.id = new_id(&mut self.rng, "sgr");
+        }
+        if let Some(group) = self.security_groups.get_mut(&group_id) {
+            let rules = if egress {
+                &mut group.egress
+            } else {
+                &mut group.ingress
+            };
+            rules.extend(added.iter().cloned());
+        }
+        Ok(added)
+    }
+
+    /// Removes rules from one direction of a group.
+    ///
+    /// By rule ID, every ID must name a rule of this group and direction. By permissions,
+    /// a requested rule that matches nothing fails the whole call with
+    /// `InvalidPermission.NotFound` — except in the default VPC, where EC2 revokes what
+    /// matched and reports the rest in `unknownIpPermissionSet` (as the RevokeSecurityGroup*
+    /// API reference describes).
+    pub fn revoke_security_group_rules(
+        &mut self,
+        group: &GroupRef,
+        egress: bool,
+        what: &Revocation,
+        dry_run: bool,
+    ) -> Ec2Result<Revoked> {
+        let target = self.resolve_security_group(group)?;
+        let existing = if egress {
+            &target.egress
+        } else {
+            &target.ingress
+        };
+        let mut chosen: Vec<usize> = Vec::new();
+        let mut unknown = Vec::new();
+        match what {
+            Revocation::RuleIds(ids) => {
+                for id in ids {
+                    if !is_well_formed(id, "sgr") {
+                        return Err(Ec2Error::SecurityGroupRuleMalformed(id.clone()));
+                    }
+                    let i = existing
+                        .iter()
+                        .position(|r| r.id == *id)
+                        .ok_or_else(|| Ec2Error::SecurityGroupRuleNotFound(id.clone()))?;
+                    chosen.push(i);
+                }
+            }
+            Revocation::Rules(specs) => {
+                let in_default_vpc = self.vpcs.get(&target.vpc_id).is_some_and(|v| v.is_default);
+                for spec in specs {
+                    let wanted = Rule {
+                        id: String::new(),
+                        protocol: spec.protocol.clone(),
+                        from_port: spec.from_port,
+                        to_port: spec.to_port,
+                        peer: self.resolve_peer(target, &spec.peer)?,
+                        description: None,
+                        tags: Tags::default(),
+                    };
+                    match existing.iter().position(|r| r.same_traffic(&wanted)) {
+                        Some(i) => chosen.push(i),
+                        None if in_default_vpc => unknown.push(spec.clone()),
+                        None => return Err(Ec2Error::PermissionNotFound),
+                    }
+                }
+            }
+        }
+        if dry_run {
+            return Err(Ec2Error::DryRunOperation);
+        }
+        chosen.sort_unstable();
+        chosen.dedup();
+        let group_id = target.id.clone();
+        let mut revoked = Revoked {
+            rules: Vec::with_capacity(chosen.len()),
+            unknown,
+        };
+        if let Some(group) = self.security_groups.get_mut(&group_id) {
+            let rules = if egress {
+                &mut group.egress
+            } else {
+                &mut group.ingress
+            };
+            // Highest index first, so the earlier indexes stay valid.
+            for &i in chosen.iter().rev() {
+                if i < rules.len() {
+                    revoked.rules.push(rules.remove(i));
+                }
+            }
+        }
+        revoked.rules.reverse();
+        Ok(revoked)
+    }
+
+    /// Resolves a requested peer for a rule of `target`. Only groups of the same VPC and
+    /// account can be referenced: VPC peering and other accounts are not modelled.
+    fn resolve_peer(&self, target: &SecurityGroup, peer: &PeerSpec) -> Ec2Result<Peer> {
+        match peer {
+            PeerSpec::Ipv4(n) => Ok(Peer::Ipv4(*n)),
+            PeerSpec::Ipv6(n) => Ok(Peer::Ipv6(*n)),
+            PeerSpec::Group {
+                group_id,
+                group_name,
+                user_id,
+                vpc_id,
+            } => {
+                if let Some(user) = user_id {
+                    if *user != self.account_id {
+                        return Err(Ec2Error::UnsupportedOperation(format!(
+                            "Security groups of other accounts ({user}) cannot be referenced in ec2-mock"
+                        )));
+                    }
+                }
+                let referenced = match (group_id, group_name) {
+                    (Some(id), _) => self.security_group(id)?,
+                    (None, Some(name)) => self.security_group_by_name(name)?,
+                    (None, None) => {
+                        return Err(Ec2Error::MissingParameter("Groups.N.GroupId".into()))
+                    }
+                };
+                let vpc_matches = vpc_id.as_ref().map_or(true, |v| *v == referenced.vpc_id);
+                if referenced.vpc_id != target.vpc_id || !vpc_matches {
+                    return Err(Ec2Error::GroupInOtherNetwork);
+                }
+                Ok(Peer::Group {
+                    group_id: referenced.id.clone(),
+                    user_id: referenced.owner_id.clone(),
+                })
+            }
+        }
     }
 }
 

@@ -258,7 +258,9 @@ impl World {
     /// Deletes a subnet once no address in it is in use.
     pub fn delete_subnet(&mut self, id: &str, dry_run: bool) -> Ec2Result<()> {
         let subnet = self.subnet(id)?;
-        if subnet.has_addresses_in_use() {
+        // An efa-only interface holds no address, so the pools alone cannot tell.
+        let has_interfaces = self.network_interfaces.values().any(|e| e.subnet_id == id);
+        if subnet.has_addresses_in_use() || has_interfaces {
             return Err(Ec2Error::DependencyViolation(format!(
                 "The subnet '{id}' has dependencies and cannot be deleted."
             )));
@@ -277,15 +279,27 @@ impl World {
         dry_run: bool,
     ) -> Ec2Result<()> {
         let subnet = self.subnet(id)?;
-        if attrs.assign_ipv6_address_on_creation == Some(true) && subnet.ipv6.is_none() {
-            return Err(Ec2Error::InvalidParameterValue(format!(
-                "Subnet '{id}' does not have an IPv6 CIDR block; AssignIpv6AddressOnCreation cannot be enabled"
-            )));
-        }
-        if attrs.enable_dns64 == Some(true) && subnet.ipv6.is_none() {
-            return Err(Ec2Error::InvalidParameterValue(format!(
-                "Subnet '{id}' does not have an IPv6 CIDR block; EnableDns64 cannot be enabled"
-            )));
+        // The IPv6 attributes can only be turned on in a subnet with an IPv6 block, in
+        // EC2's words (terraform-aws-modules/terraform-aws-vpc#735 and #930,
+        // hashicorp/terraform-provider-aws#32410).
+        if subnet.ipv6.is_none() {
+            let needs_ipv6 = [
+                (
+                    attrs.assign_ipv6_address_on_creation,
+                    "assign-ipv6-address-on-creation",
+                ),
+                (attrs.enable_dns64, "enable-dns64"),
+                (
+                    attrs.enable_resource_name_dns_aaaa_record,
+                    "enable-resource-name-dns-aaaa-record-on-launch",
+                ),
+            ];
+            if let Some((_, name)) = needs_ipv6.iter().find(|(v, _)| *v == Some(true)) {
+                return Err(Ec2Error::InvalidParameterValue(format!(
+                    "Invalid value 'true' for {name}. Cannot set {name} to true unless the \
+                     subnet ({id}) has an IPv6 CIDR block associated with it."
+                )));
+            }
         }
         if dry_run {
             return Err(Ec2Error::DryRunOperation);
@@ -335,20 +349,25 @@ impl World {
 impl Filterable for Subnet {
     const FILTER_NAMES: &'static [&'static str] = &[
         "availability-zone",
+        "availabilityZone",
         "availability-zone-id",
+        "availabilityZoneId",
         "available-ip-address-count",
         "cidr",
         "cidr-block",
         "cidrBlock",
+        "customer-owned-ipv4-pool",
         "default-for-az",
         "defaultForAz",
         "enable-dns64",
+        "enable-lni-at-device-index",
         "ipv6-cidr-block-association.ipv6-cidr-block",
         "ipv6-cidr-block-association.association-id",
         "ipv6-cidr-block-association.state",
         "ipv6-native",
         "map-public-ip-on-launch",
         "map-customer-owned-ip-on-launch",
+        "outpost-arn",
         "owner-id",
         "private-dns-name-options-on-launch.hostname-type",
         "private-dns-name-options-on-launch.enable-resource-name-dns-a-record",
@@ -367,8 +386,15 @@ impl Filterable for Subnet {
         let ipv6 = self.ipv6.as_ref();
         let one = |s: String| vec![s];
         match name {
-            "availability-zone" => one(self.zone.name.into()),
-            "availability-zone-id" => one(self.zone.id.into()),
+            "availability-zone" | "availabilityZone" => one(self.zone.name.into()),
+            "availability-zone-id" | "availabilityZoneId" => one(self.zone.id.into()),
+            // Outposts and customer-owned pools are not modelled: no subnet has one.
+            "customer-owned-ipv4-pool" | "outpost-arn" => Vec::new(),
+            "enable-lni-at-device-index" => self
+                .enable_lni_at_device_index
+                .map(|i| i.to_string())
+                .into_iter()
+                .collect(),
             "available-ip-address-count" => one(self.available_ip_address_count().to_string()),
             "cidr" | "cidr-block" | "cidrBlock" => one(self.cidr().to_string()),
             "default-for-az" | "defaultForAz" => one(self.default_for_az.to_string()),

@@ -1,6 +1,6 @@
 //! One (account, region)'s state, born with the default VPC, subnets and security group.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
@@ -9,7 +9,7 @@ use rand::SeedableRng;
 
 use crate::model::allocator::Ipv4Pool;
 use crate::model::ids::new_id;
-use crate::model::network_interfaces::NetworkInterface;
+use crate::model::network_interfaces::{ClientTokenRecord, NetworkInterface};
 use crate::model::regions::Region;
 use crate::model::security_groups::SecurityGroup;
 use crate::model::subnets::Subnet;
@@ -36,6 +36,10 @@ pub struct World {
     pub subnets: BTreeMap<String, Subnet>,
     pub security_groups: BTreeMap<String, SecurityGroup>,
     pub network_interfaces: BTreeMap<String, NetworkInterface>,
+    /// CreateNetworkInterface client tokens, for idempotent retries.
+    pub client_tokens: HashMap<String, ClientTokenRecord>,
+    /// Every MAC address in use, so each new interface gets one of its own.
+    pub macs: HashSet<String>,
     /// Source of every ID, MAC and automatically chosen address in this world.
     pub rng: StdRng,
 }
@@ -52,6 +56,8 @@ impl World {
             subnets: BTreeMap::new(),
             security_groups: BTreeMap::new(),
             network_interfaces: BTreeMap::new(),
+            client_tokens: HashMap::new(),
+            macs: HashSet::new(),
             rng,
         };
         world.add_default_vpc();
@@ -80,17 +86,18 @@ impl World {
             self.subnets.insert(id, subnet);
         }
     }
+}
 
-    /// The private DNS name EC2 gives an IPv4 address in this region.
-    pub fn private_dns_name(&self, ip: Ipv4Addr) -> String {
-        let o = ip.octets();
-        if self.region.name == "us-east-1" {
-            format!("ip-{}-{}-{}-{}.ec2.internal", o[0], o[1], o[2], o[3])
-        } else {
-            format!(
-                "ip-{}-{}-{}-{}.{}.compute.internal",
-                o[0], o[1], o[2], o[3], self.region.name
-            )
-        }
+/// The private DNS name EC2 gives an IPv4 address: `ip-10-0-2-157.ec2.internal` in us-east-1,
+/// `ip-10-0-2-157.<region>.compute.internal` elsewhere.
+pub fn private_dns_name(region: &str, ip: Ipv4Addr) -> String {
+    let o = ip.octets();
+    if region == "us-east-1" {
+        format!("ip-{}-{}-{}-{}.ec2.internal", o[0], o[1], o[2], o[3])
+    } else {
+        format!(
+            "ip-{}-{}-{}-{}.{region}.compute.internal",
+            o[0], o[1], o[2], o[3]
+        )
     }
 }

@@ -59,10 +59,24 @@ impl Params {
     }
 
     /// Decodes an `application/x-www-form-urlencoded` string into pairs.
+    ///
+    /// Decoding follows the WHATWG form rules (`+` is a space, a broken `%` escape is kept
+    /// literally, empty segments are skipped), except that bytes which are not UTF-8, raw or
+    /// percent-encoded, are refused instead of being replaced with U+FFFD: a mock that
+    /// silently altered a tag value or an ID would hide the client's bug.
     pub fn decode_form(input: &[u8]) -> Ec2Result<Vec<(String, String)>> {
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(input).map_err(|_| {
-            Ec2Error::InvalidParameterValue("The request body is not valid form data".into())
-        })
+        let mut pairs = Vec::new();
+        for segment in input.split(|&b| b == b'&') {
+            if segment.is_empty() {
+                continue;
+            }
+            let (key, value) = match segment.iter().position(|&b| b == b'=') {
+                Some(i) => (&segment[..i], &segment[i + 1..]),
+                None => (segment, &b""[..]),
+            };
+            pairs.push((percent_decode(key)?, percent_decode(value)?));
+        }
+        Ok(pairs)
     }
 
     /// The value of a top-level key without marking it used (for `Action` and `Version`).
@@ -86,6 +100,22 @@ impl Params {
         }
     }
 
+    /// The request's own parameters (not protocol keys, not `exclude`) as one canonical string,
+    /// so two requests can be compared for idempotency.
+    pub fn fingerprint(&self, exclude: &[&str]) -> String {
+        let mut out = String::new();
+        for (k, v) in &self.entries {
+            if PROTOCOL_KEYS.contains(&k.as_str()) || exclude.contains(&k.as_str()) {
+                continue;
+            }
+            out.push_str(k);
+            out.push('=');
+            out.push_str(v);
+            out.push('\n');
+        }
+        out
+    }
+
     fn index_of(&self, key: &str) -> Option<usize> {
         self.entries
             .binary_search_by(|(k, _)| k.as_str().cmp(key))
@@ -103,6 +133,42 @@ impl Params {
         let start = self.entries.partition_point(|(k, _)| k.as_str() < prefix);
         (start..self.entries.len()).take_while(move |&i| self.entries[i].0.starts_with(prefix))
     }
+}
+
+/// One form-encoded key or value: `+` → space, `%XX` → byte, then strict UTF-8.
+fn percent_decode(input: &[u8]) -> Ec2Result<String> {
+    fn hex(b: u8) -> Option<u8> {
+        match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            b'A'..=b'F' => Some(b - b'A' + 10),
+            _ => None,
+        }
+    }
+    let mut out = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while i < input.len() {
+        match input[i] {
+            b'+' => out.push(b' '),
+            b'%' => match (
+                input.get(i + 1).copied().and_then(hex),
+                input.get(i + 2).copied().and_then(hex),
+            ) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi << 4 | lo);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|_| {
+        Ec2Error::InvalidParameterValue(
+            "The request contains bytes that are not valid UTF-8; parameters must be UTF-8, percent-encoded".into(),
+        )
+    })
 }
 
 /// A view of the parameters under one dotted prefix (`""`, `PrivateIpAddresses.2.`, …).
@@ -293,6 +359,28 @@ mod tests {
             p.root().bool("DryRun").unwrap_err().code(),
             "InvalidParameterValue"
         );
+    }
+
+    #[test]
+    fn form_decoding_is_whatwg_but_strict_utf8() {
+        let pairs = Params::decode_form(b"&a=1+2&&b=%41%zz%4&c&d=x=y&%C3%A9=\xc3\xa9").unwrap();
+        let pairs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("a", "1 2"),
+                ("b", "A%zz%4"),
+                ("c", ""),
+                ("d", "x=y"),
+                ("\u{e9}", "\u{e9}")
+            ]
+        );
+        assert!(Params::decode_form(b"a=%FF").is_err());
+        assert!(Params::decode_form(b"a=\xff").is_err());
+        assert!(Params::decode_form(b"%C3=1").is_err());
     }
 
     #[test]

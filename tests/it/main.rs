@@ -2,7 +2,12 @@
 
 mod support;
 
+mod cli;
+mod concurrency;
+mod network_interfaces;
 mod protocol;
 mod regions;
+mod security_groups;
+mod seed_examples;
 mod subnets;
 mod vpcs;

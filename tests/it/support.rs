@@ -80,6 +80,24 @@ impl Server {
         Reply::from(req.send().await.unwrap()).await
     }
 
+    /// POSTs raw bytes (which need not be UTF-8) to `/?{query}` (no query when empty).
+    pub async fn post_bytes(&self, query: &str, body: Vec<u8>) -> Reply {
+        let url = if query.is_empty() {
+            format!("{}/", self.endpoint)
+        } else {
+            format!("{}/?{}", self.endpoint, query)
+        };
+        let resp = self
+            .client
+            .post(url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        Reply::from(resp).await
+    }
+
     /// GETs `/?{query}` as curl users do.
     pub async fn get(&self, query: &str) -> Reply {
         let resp = self

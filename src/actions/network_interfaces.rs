@@ -1,0 +1,461 @@
+//! CreateNetworkInterface, DescribeNetworkInterfaces, DeleteNetworkInterface.
+//!
+//! The stateless rules of the API reference (which parameters exclude which, value ranges,
+//! formats) are checked here, in `parse_create`, before the model allocates anything.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use ipnet::{Ipv4Net, Ipv6Net};
+
+use crate::actions::common::{
+    dry_run, parse_filters, parse_page, parse_tag_specifications, select, write_next_token,
+    write_tag_set,
+};
+use crate::actions::Call;
+use crate::error::{Ec2Error, Ec2Result};
+use crate::model::network_interfaces::{
+    ConnectionTracking, InterfaceType, NetworkInterface, NewNetworkInterface,
+};
+use crate::model::world::private_dns_name;
+use crate::model::World;
+use crate::wire::params::Scope;
+use crate::wire::xml::XmlWriter;
+
+/// The most IPv4 addresses plus prefixes one interface may hold. Limits vary by instance
+/// type; 50 is the largest per-interface limit of any type, so nothing an unattached
+/// interface could legitimately hold is refused, while absurd counts are.
+pub const MAX_IPV4_PER_INTERFACE: u64 = 50;
+/// The same bound for IPv6 addresses plus prefixes.
+pub const MAX_IPV6_PER_INTERFACE: u64 = 50;
+
+pub fn create_network_interface(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
+    let p = call.root();
+    let dry = dry_run(&p)?;
+    let mut req = parse_create(&p)?;
+    call.finish()?;
+    if let Some((token, fingerprint)) = req.client_token.as_mut() {
+        if token.len() > 64 {
+            return Err(Ec2Error::InvalidParameterValue(
+                "The client token must be at most 64 characters long".into(),
+            ));
+        }
+        *fingerprint = call.params.fingerprint(&["ClientToken", "DryRun"]);
+    }
+    let token = req.client_token.as_ref().map(|(t, _)| t.clone());
+    let existing = token
+        .as_ref()
+        .and_then(|t| world.client_tokens.get(t))
+        .map(|r| r.network_interface_id.clone());
+    let id = world.create_network_interface(req, dry)?;
+    let eni = world.network_interface(&id)?;
+    // A retry answered from the client token shows the interface as it is now.
+    let just_created = existing.is_none();
+    Ok(call.reply(|w| {
+        w.node("networkInterface", |w| {
+            write_network_interface(w, eni, just_created)
+        });
+        w.opt("clientToken", token.as_deref());
+    }))
+}
+
+pub fn describe_network_interfaces(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
+    let p = call.root();
+    let dry = dry_run(&p)?;
+    let ids = p.string_list("NetworkInterfaceId");
+    let filters = parse_filters(&p)?;
+    let page = parse_page(&p)?;
+    // No requester-managed interfaces exist in this world, so the flag changes nothing.
+    let _include_managed = p.bool("IncludeManagedResources")?;
+    call.finish()?;
+    if !ids.is_empty() && page.max_results.is_some() {
+        return Err(Ec2Error::InvalidParameterCombination(
+            "The parameter NetworkInterfaceIds cannot be used with the parameter MaxResults".into(),
+        ));
+    }
+    let world = &*world;
+    let sel = select(
+        &world.network_interfaces,
+        &ids,
+        |id| world.network_interface(id),
+        &filters,
+        &page,
+    )?;
+    if dry {
+        return Err(Ec2Error::DryRunOperation);
+    }
+    Ok(call.reply(|w| {
+        w.list("networkInterfaceSet", &sel.ids, |w, id| {
+            if let Some(eni) = world.network_interfaces.get(id) {
+                write_network_interface(w, eni, false);
+            }
+        });
+        write_next_token(w, &sel.next_token);
+    }))
+}
+
+pub fn delete_network_interface(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
+    let p = call.root();
+    let dry = dry_run(&p)?;
+    let id = p.required_string("NetworkInterfaceId")?;
+    call.finish()?;
+    world.delete_network_interface(&id, dry)?;
+    Ok(call.reply(|w| {
+        w.text("return", "true");
+    }))
+}
+
+/// Reads and checks every CreateNetworkInterface parameter that needs no state.
+fn parse_create(p: &Scope<'_>) -> Ec2Result<NewNetworkInterface> {
+    let subnet_id = p.required_string("SubnetId")?;
+    let description = p.string("Description").unwrap_or_default();
+    let group_ids = p.string_list("SecurityGroupId");
+    let primary_param = p
+        .string("PrivateIpAddress")
+        .map(|v| parse_ipv4(&v))
+        .transpose()?;
+    let mut listed: Vec<(Ipv4Addr, bool)> = Vec::new();
+    for item in p.list("PrivateIpAddresses") {
+        let addr = item.required_string("PrivateIpAddress")?;
+        let primary = item.bool("Primary")?.unwrap_or(false);
+        listed.push((parse_ipv4(&addr)?, primary));
+    }
+    let secondary_count = count(p, "SecondaryPrivateIpAddressCount")?;
+    let mut ipv4_prefixes = Vec::new();
+    for item in p.list("Ipv4Prefix") {
+        let prefix = item.required_string("Ipv4Prefix")?;
+        ipv4_prefixes.push(parse_prefix::<Ipv4Net>(&prefix, 28)?);
+    }
+    let ipv4_prefix_count = count(p, "Ipv4PrefixCount")?;
+    let mut ipv6_prefixes = Vec::new();
+    for item in p.list("Ipv6Prefix") {
+        let prefix = item.required_string("Ipv6Prefix")?;
+        ipv6_prefixes.push(parse_prefix::<Ipv6Net>(&prefix, 80)?);
+    }
+    let ipv6_prefix_count = count(p, "Ipv6PrefixCount")?;
+    let ipv6_address_count = p
+        .int("Ipv6AddressCount")?
+        .map(|n| non_negative(n, "Ipv6AddressCount"))
+        .transpose()?;
+    let mut ipv6_addresses: Vec<(Ipv6Addr, bool)> = Vec::new();
+    for item in p.list("Ipv6Addresses") {
+        let addr = item.required_string("Ipv6Address")?;
+        let primary = item.bool("IsPrimaryIpv6")?.unwrap_or(false);
+        let ip = addr.trim().parse::<Ipv6Addr>().map_err(|_| {
+            Ec2Error::InvalidParameterValue(format!("invalid value for parameter address: {addr}"))
+        })?;
+        ipv6_addresses.push((ip, primary));
+    }
+    let enable_primary_ipv6 = p.bool("EnablePrimaryIpv6")?.unwrap_or(false);
+    let interface_type = p
+        .string("InterfaceType")
+        .map(|t| parse_interface_type(&t))
+        .transpose()?;
+    let connection_tracking = parse_connection_tracking(p)?;
+    let operator = p.structure("Operator");
+    let operator_principal = operator.string("Principal");
+    let tags = parse_tag_specifications(p, "network-interface")?;
+    let client_token = p.string("ClientToken");
+
+    if description.chars().count() > 255 {
+        return Err(Ec2Error::InvalidParameterValue(
+            "The description must be at most 255 characters long".into(),
+        ));
+    }
+
+    // The primary address: PrivateIpAddress, else the list entry marked primary. When
+    // neither names one, the first listed address is the primary (the list is the only
+    // place the caller said which addresses it wants).
+    let flagged: Vec<Ipv4Addr> = listed.iter().filter(|(_, p)| *p).map(|(a, _)| *a).collect();
+    if flagged.len() > 1 {
+        return Err(Ec2Error::InvalidParameterValue(
+            "Only one private IP address can be designated as primary".into(),
+        ));
+    }
+    if primary_param.is_some() && !flagged.is_empty() {
+        return Err(Ec2Error::InvalidParameterCombination(
+            "You can't designate a primary address in PrivateIpAddresses when PrivateIpAddress is specified"
+                .into(),
+        ));
+    }
+    let primary_ip = primary_param
+        .or_else(|| flagged.first().copied())
+        .or_else(|| listed.first().map(|(a, _)| *a));
+    let mut secondary_ips: Vec<Ipv4Addr> = Vec::new();
+    let mut primary_seen = false;
+    for (addr, _) in &listed {
+        if Some(*addr) == primary_ip && !primary_seen {
+            primary_seen = true;
+            continue;
+        }
+        secondary_ips.push(*addr);
+    }
+    let mut all_v4: Vec<Ipv4Addr> = primary_ip
+        .into_iter()
+        .chain(secondary_ips.iter().copied())
+        .collect();
+    all_v4.sort_unstable();
+    if all_v4.windows(2).any(|w| w[0] == w[1]) {
+        return Err(Ec2Error::InvalidParameterValue(
+            "The same private IP address is specified more than once".into(),
+        ));
+    }
+
+    // "You can't specify X if you've specified Y", as the API reference lists them. A
+    // secondary count sits happily with a primary given in the list (the reference's
+    // Example 2), so "specific private IPv4 addresses" means secondary ones.
+    let combination = |msg: &str| Err(Ec2Error::InvalidParameterCombination(msg.into()));
+    if !ipv4_prefixes.is_empty() && ipv4_prefix_count > 0 {
+        return combination("You can't specify Ipv4Prefix and Ipv4PrefixCount together");
+    }
+    let wants_v4_prefixes = !ipv4_prefixes.is_empty() || ipv4_prefix_count > 0;
+    if wants_v4_prefixes && !secondary_ips.is_empty() {
+        return combination(
+            "You can't specify IPv4 prefixes and specific secondary private IPv4 addresses together",
+        );
+    }
+    if wants_v4_prefixes && secondary_count > 0 {
+        return combination(
+            "You can't specify IPv4 prefixes and SecondaryPrivateIpAddressCount together",
+        );
+    }
+    if secondary_count > 0 && !secondary_ips.is_empty() {
+        return combination(
+            "You can't specify SecondaryPrivateIpAddressCount and more than one private IP address in PrivateIpAddresses",
+        );
+    }
+    let ipv6_options = [
+        ipv6_address_count.unwrap_or(0) > 0,
+        !ipv6_addresses.is_empty(),
+        !ipv6_prefixes.is_empty(),
+        ipv6_prefix_count > 0,
+    ];
+    if ipv6_options.iter().filter(|o| **o).count() > 1 {
+        return combination(
+            "Only one of Ipv6AddressCount, Ipv6Addresses, Ipv6Prefix and Ipv6PrefixCount can be specified",
+        );
+    }
+    if ipv6_addresses.iter().filter(|(_, p)| *p).count() > 1 {
+        return Err(Ec2Error::InvalidParameterValue(
+            "Only one IPv6 address can be designated as primary".into(),
+        ));
+    }
+    let mut all_v6: Vec<Ipv6Addr> = ipv6_addresses.iter().map(|(a, _)| *a).collect();
+    all_v6.sort_unstable();
+    if all_v6.windows(2).any(|w| w[0] == w[1]) {
+        return Err(Ec2Error::InvalidParameterValue(
+            "The same IPv6 address is specified more than once".into(),
+        ));
+    }
+    let ipv6_addresses_given = ipv6_address_count.unwrap_or(0) > 0 || !ipv6_addresses.is_empty();
+    if enable_primary_ipv6
+        && !ipv6_addresses_given
+        && (ipv6_address_count == Some(0) || !ipv6_prefixes.is_empty() || ipv6_prefix_count > 0)
+    {
+        return combination("EnablePrimaryIpv6 requires an IPv6 address on the network interface");
+    }
+    if interface_type == Some(InterfaceType::EfaOnly) {
+        let any_address = primary_ip.is_some()
+            || secondary_count > 0
+            || wants_v4_prefixes
+            || ipv6_options.iter().any(|o| *o)
+            || enable_primary_ipv6;
+        if any_address {
+            return combination("EFA-only network interfaces do not support IP addresses");
+        }
+    }
+
+    // The primary counts whether named or chosen by EC2: every interface but an efa-only one
+    // gets one.
+    let has_primary = primary_ip.is_some() || interface_type != Some(InterfaceType::EfaOnly);
+    let v4_total = u64::from(has_primary)
+        + secondary_ips.len() as u64
+        + secondary_count as u64
+        + ipv4_prefixes.len() as u64
+        + ipv4_prefix_count as u64;
+    if v4_total > MAX_IPV4_PER_INTERFACE {
+        return Err(Ec2Error::PrivateIpAddressLimitExceeded);
+    }
+    let v6_total = ipv6_address_count.unwrap_or(0) as u64
+        + ipv6_addresses.len() as u64
+        + ipv6_prefixes.len() as u64
+        + ipv6_prefix_count as u64;
+    if v6_total > MAX_IPV6_PER_INTERFACE {
+        return Err(Ec2Error::InvalidParameterValue(format!(
+            "Number of IPv6 addresses and prefixes will exceed the limit of {MAX_IPV6_PER_INTERFACE}"
+        )));
+    }
+
+    Ok(NewNetworkInterface {
+        subnet_id,
+        description,
+        group_ids,
+        primary_ip,
+        secondary_ips,
+        secondary_ip_count: secondary_count,
+        ipv4_prefixes,
+        ipv4_prefix_count,
+        ipv6_addresses,
+        ipv6_address_count,
+        ipv6_prefixes,
+        ipv6_prefix_count,
+        enable_primary_ipv6,
+        interface_type,
+        connection_tracking,
+        operator_principal,
+        tags,
+        client_token: client_token.map(|t| (t, String::new())),
+    })
+}
+
+fn parse_ipv4(value: &str) -> Ec2Result<Ipv4Addr> {
+    value.trim().parse::<Ipv4Addr>().map_err(|_| {
+        Ec2Error::InvalidParameterValue(format!("invalid value for parameter address: {value}"))
+    })
+}
+
+/// A delegated prefix of exactly `len` bits, aligned on its own boundary.
+fn parse_prefix<N>(value: &str, len: u8) -> Ec2Result<N>
+where
+    N: std::str::FromStr + PrefixShape,
+{
+    let invalid = || {
+        Ec2Error::InvalidParameterValue(format!(
+            "Value ({value}) for parameter prefix is invalid. It must be an aligned /{len} prefix."
+        ))
+    };
+    let net: N = value.trim().parse().map_err(|_| invalid())?;
+    if net.prefix_len_of() != len || !net.is_aligned() {
+        return Err(invalid());
+    }
+    Ok(net)
+}
+
+/// What `parse_prefix` needs of `Ipv4Net` and `Ipv6Net`.
+pub trait PrefixShape {
+    fn prefix_len_of(&self) -> u8;
+    fn is_aligned(&self) -> bool;
+}
+
+impl PrefixShape for Ipv4Net {
+    fn prefix_len_of(&self) -> u8 {
+        self.prefix_len()
+    }
+    fn is_aligned(&self) -> bool {
+        *self == self.trunc()
+    }
+}
+
+impl PrefixShape for Ipv6Net {
+    fn prefix_len_of(&self) -> u8 {
+        self.prefix_len()
+    }
+    fn is_aligned(&self) -> bool {
+        *self == self.trunc()
+    }
+}
+
+/// A count parameter: absent is 0, negative is refused.
+fn count(p: &Scope<'_>, name: &str) -> Ec2Result<usize> {
+    match p.int(name)? {
+        None => Ok(0),
+        Some(n) => non_negative(n, name),
+    }
+}
+
+fn non_negative(n: i64, name: &str) -> Ec2Result<usize> {
+    usize::try_from(n).map_err(|_| {
+        Ec2Error::InvalidParameterValue(format!(
+            "Value ({n}) for parameter {name} is invalid. The value must not be negative."
+        ))
+    })
+}
+
+fn parse_interface_type(value: &str) -> Ec2Result<InterfaceType> {
+    match value {
+        "interface" => Ok(InterfaceType::Interface),
+        "efa" => Ok(InterfaceType::Efa),
+        "efa-only" => Ok(InterfaceType::EfaOnly),
+        "trunk" => Ok(InterfaceType::Trunk),
+        // The model lists `branch`, but the API reference says the only supported values are
+        // interface, efa, efa-only and trunk: branch interfaces are made by EC2 itself.
+        other => Err(Ec2Error::InvalidParameterValue(format!(
+            "Value ({other}) for parameter InterfaceType is invalid. Valid values: interface, efa, efa-only, trunk"
+        ))),
+    }
+}
+
+/// `ConnectionTrackingSpecification.*`, each within the range the API reference states.
+fn parse_connection_tracking(p: &Scope<'_>) -> Ec2Result<Option<ConnectionTracking>> {
+    let spec = p.structure("ConnectionTrackingSpecification");
+    let field = |name: &str, min: i64, max: i64| -> Ec2Result<Option<i64>> {
+        match spec.int(name)? {
+            Some(v) if !(min..=max).contains(&v) => Err(Ec2Error::InvalidParameterValue(format!(
+                "Value ({v}) for parameter {name} is invalid. It must be between {min} and {max} seconds."
+            ))),
+            v => Ok(v),
+        }
+    };
+    let tracking = ConnectionTracking {
+        tcp_established_timeout: field("TcpEstablishedTimeout", 60, 432_000)?,
+        udp_stream_timeout: field("UdpStreamTimeout", 60, 180)?,
+        udp_timeout: field("UdpTimeout", 30, 60)?,
+    };
+    Ok((tracking != ConnectionTracking::default()).then_some(tracking))
+}
+
+/// One `networkInterface`, elements in the order EC2 sends them (the API reference's
+/// examples); `status` is `pending` in the create reply and `available` afterwards.
+fn write_network_interface(w: &mut XmlWriter, eni: &NetworkInterface, just_created: bool) {
+    let region = eni.zone.region_name();
+    w.text("networkInterfaceId", &eni.id);
+    w.text("subnetId", &eni.subnet_id);
+    w.text("vpcId", &eni.vpc_id);
+    w.text("availabilityZone", eni.zone.name);
+    w.text("availabilityZoneId", eni.zone.id);
+    w.text("description", &eni.description);
+    w.text("ownerId", &eni.owner_id);
+    w.text("requesterManaged", false);
+    w.text("status", if just_created { "pending" } else { "available" });
+    w.text("macAddress", &eni.mac_address);
+    if let Some(ip) = eni.primary_ip() {
+        w.text("privateIpAddress", ip);
+        w.text("privateDnsName", private_dns_name(region, ip));
+    }
+    w.text("sourceDestCheck", eni.source_dest_check);
+    w.list("groupSet", &eni.groups, |w, g| {
+        w.text("groupId", &g.id);
+        w.text("groupName", &g.name);
+    });
+    write_tag_set(w, &eni.tags);
+    w.list("privateIpAddressesSet", &eni.private_ips, |w, p| {
+        w.text("privateIpAddress", p.address);
+        w.text("privateDnsName", private_dns_name(region, p.address));
+        w.text("primary", p.primary);
+    });
+    w.list("ipv4PrefixSet", &eni.ipv4_prefixes, |w, p| {
+        w.text("ipv4Prefix", p);
+    });
+    w.list("ipv6PrefixSet", &eni.ipv6_prefixes, |w, p| {
+        w.text("ipv6Prefix", p);
+    });
+    w.list("ipv6AddressesSet", &eni.ipv6_addresses, |w, a| {
+        w.text("ipv6Address", a.address);
+        w.text("isPrimaryIpv6", a.is_primary);
+    });
+    w.text("interfaceType", eni.interface_type.as_str());
+    if let Some(ct) = &eni.connection_tracking {
+        // Only what the caller set: the defaults depend on the instance type the interface
+        // is attached to, which an unattached interface does not have.
+        w.node("connectionTrackingConfiguration", |w| {
+            w.opt("tcpEstablishedTimeout", ct.tcp_established_timeout);
+            w.opt("udpStreamTimeout", ct.udp_stream_timeout);
+            w.opt("udpTimeout", ct.udp_timeout);
+        });
+    }
+    w.text("ipv6Native", false);
+    w.opt("ipv6Address", eni.primary_ipv6());
+    w.node("operator", |w| {
+        w.text("managed", eni.operator_principal.is_some());
+        w.opt("principal", eni.operator_principal.as_deref());
+    });
+}
