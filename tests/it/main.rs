@@ -7,6 +7,8 @@ mod concurrency;
 mod network_interfaces;
 mod protocol;
 mod regions;
+mod sdk;
+mod sdk_network_interfaces;
 mod security_groups;
 mod seed_examples;
 mod subnets;

@@ -88,7 +88,7 @@ fn http_client() -> SharedHttpClient {
 
 /// A client signing as `access_key` in `region`, configured only in code (no environment,
 /// no profile files), so the tests do not depend on the machine's AWS settings.
-fn client(server: &Server, access_key: &str, region: &'static str) -> Client {
+pub(crate) fn client(server: &Server, access_key: &str, region: &'static str) -> Client {
     let config = aws_sdk_ec2::Config::builder()
         .behavior_version_latest()
         .region(Region::new(region))
@@ -129,7 +129,7 @@ fn expected_tags(name: &str) -> Vec<(String, String)> {
 }
 
 /// The `index`-th /64 of a /56.
-fn nth_64(block56: &str, index: u8) -> String {
+pub(crate) fn nth_64(block56: &str, index: u8) -> String {
     let (addr, len) = block56.split_once('/').expect("a CIDR");
     assert_eq!(len, "56", "VPC IPv6 blocks are /56: {block56}");
     let base = u128::from(addr.parse::<Ipv6Addr>().expect("an IPv6 address"));
