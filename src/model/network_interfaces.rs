@@ -153,23 +153,8 @@ impl Taken {
     }
 }
 
-fn v4_error(ip: Ipv4Addr, e: AllocError) -> Ec2Error {
-    match e {
-        AllocError::OutsideSubnet => Ec2Error::InvalidParameterValue(format!(
-            "Address {ip} does not fall within the subnet's address range"
-        )),
-        AllocError::Reserved => Ec2Error::InvalidParameterValue(format!(
-            "Address {ip} is in subnet's reserved address range"
-        )),
-        AllocError::InUse => Ec2Error::InvalidIpAddressInUse(ip.to_string()),
-        AllocError::Misaligned => {
-            Ec2Error::InvalidParameterValue(format!("Address {ip} is not valid"))
-        }
-        AllocError::Exhausted => exhausted(),
-    }
-}
-
-fn v6_error(ip: Ipv6Addr, e: AllocError) -> Ec2Error {
+/// EC2's answer when one explicitly requested address (IPv4 or IPv6) cannot be had.
+fn address_error(ip: impl std::fmt::Display, e: AllocError) -> Ec2Error {
     match e {
         AllocError::OutsideSubnet => Ec2Error::InvalidParameterValue(format!(
             "Address {ip} does not fall within the subnet's address range"
@@ -397,11 +382,11 @@ impl World {
         };
         let mut private_ips = Vec::new();
         if let Some(ip) = req.primary_ip {
-            subnet.pool.allocate(ip).map_err(|e| v4_error(ip, e))?;
+            subnet.pool.allocate(ip).map_err(|e| address_error(ip, e))?;
             taken.v4.push(ip);
         }
         for &ip in &req.secondary_ips {
-            subnet.pool.allocate(ip).map_err(|e| v4_error(ip, e))?;
+            subnet.pool.allocate(ip).map_err(|e| address_error(ip, e))?;
             taken.v4.push(ip);
         }
         for &prefix in &req.ipv4_prefixes {
@@ -461,7 +446,7 @@ impl World {
             return Err(no_ipv6(&req.subnet_id));
         };
         for &(ip, is_primary) in &req.ipv6_addresses {
-            block.pool.allocate(ip).map_err(|e| v6_error(ip, e))?;
+            block.pool.allocate(ip).map_err(|e| address_error(ip, e))?;
             taken.v6.push(ip);
             ipv6.push(Ipv6Address {
                 address: ip,

@@ -250,28 +250,18 @@ async fn the_seed_examples_through_the_sdk() {
     );
 }
 
-#[tokio::test]
-async fn every_optional_parameter_is_read_back_through_the_sdk() {
-    let server = Server::start().await;
-    let w = world(&server).await;
-    let group = w
-        .client
-        .create_security_group()
-        .group_name("web")
-        .description("web tier")
-        .vpc_id(&w.vpc_id)
-        .send()
-        .await
-        .unwrap()
-        .group_id
-        .unwrap();
-    let v6 = Ipv6Addr::from(u128::from(w.subnet_v6.network()) | 0x1234);
-    let eni = w
-        .client
+/// A create that sets every optional parameter, built twice to show idempotent retries.
+fn every_parameter(
+    w: &World,
+    group: &str,
+    v6: Ipv6Addr,
+) -> aws_sdk_ec2::operation::create_network_interface::builders::CreateNetworkInterfaceFluentBuilder
+{
+    w.client
         .create_network_interface()
         .subnet_id(&w.subnet_id)
         .description("primary app interface")
-        .groups(&group)
+        .groups(group)
         .groups(&w.default_group)
         .private_ip_address("10.0.2.10")
         .ipv4_prefixes(
@@ -305,9 +295,25 @@ async fn every_optional_parameter_is_read_back_through_the_sdk() {
                 .build(),
         )
         .client_token("token-every-parameter")
+}
+
+#[tokio::test]
+async fn every_optional_parameter_is_read_back_through_the_sdk() {
+    let server = Server::start().await;
+    let w = world(&server).await;
+    let group = w
+        .client
+        .create_security_group()
+        .group_name("web")
+        .description("web tier")
+        .vpc_id(&w.vpc_id)
         .send()
         .await
+        .unwrap()
+        .group_id
         .unwrap();
+    let v6 = Ipv6Addr::from(u128::from(w.subnet_v6.network()) | 0x1234);
+    let eni = every_parameter(&w, &group, v6).send().await.unwrap();
     assert_eq!(eni.client_token(), Some("token-every-parameter"));
     let eni = eni.network_interface.unwrap();
     let id = eni.network_interface_id().unwrap().to_owned();
@@ -387,48 +393,7 @@ async fn every_optional_parameter_is_read_back_through_the_sdk() {
     }
 
     // A retry with the same token changes nothing; a different request with it is refused.
-    let retry = w
-        .client
-        .create_network_interface()
-        .subnet_id(&w.subnet_id)
-        .description("primary app interface")
-        .groups(&group)
-        .groups(&w.default_group)
-        .private_ip_address("10.0.2.10")
-        .ipv4_prefixes(
-            Ipv4PrefixSpecificationRequest::builder()
-                .ipv4_prefix("10.0.2.64/28")
-                .build(),
-        )
-        .ipv6_addresses(
-            InstanceIpv6Address::builder()
-                .ipv6_address(v6.to_string())
-                .is_primary_ipv6(true)
-                .build(),
-        )
-        .interface_type(NetworkInterfaceCreationType::Efa)
-        .connection_tracking_specification(
-            ConnectionTrackingSpecificationRequest::builder()
-                .tcp_established_timeout(3600)
-                .udp_stream_timeout(120)
-                .udp_timeout(45)
-                .build(),
-        )
-        .operator(
-            OperatorRequest::builder()
-                .principal("ec2-mock-tests")
-                .build(),
-        )
-        .tag_specifications(
-            TagSpecification::builder()
-                .resource_type(ResourceType::NetworkInterface)
-                .tags(Tag::builder().key("Name").value("app").build())
-                .build(),
-        )
-        .client_token("token-every-parameter")
-        .send()
-        .await
-        .unwrap();
+    let retry = every_parameter(&w, &group, v6).send().await.unwrap();
     assert_eq!(
         retry.network_interface().unwrap().network_interface_id(),
         Some(id.as_str())
