@@ -332,6 +332,9 @@ impl Ipv4Pool {
     }
 
     /// Allocates `n` addresses, or none at all (`Exhausted`) if fewer than `n` are free.
+    ///
+    /// They form one run of free addresses from a single random start (wrapping), as EC2's
+    /// own choices do: its API reference shows four secondaries 10.0.2.169–.172.
     pub fn allocate_many<R: Rng + ?Sized>(
         &mut self,
         n: usize,
@@ -341,16 +344,22 @@ impl Ipv4Pool {
             return Err(AllocError::Exhausted);
         }
         let mut out = Vec::with_capacity(n);
+        let mut next = if n == 0 {
+            0
+        } else {
+            rng.gen_range(0..self.size) as usize
+        };
         for _ in 0..n {
-            match self.allocate_any(rng) {
-                Ok(ip) => out.push(ip),
-                Err(e) => {
-                    for ip in out {
-                        self.release(ip);
-                    }
-                    return Err(e);
+            // The count check above guarantees a free address exists for every round.
+            let Some(off) = self.free.find_wrapping(next) else {
+                for ip in out {
+                    self.release(ip);
                 }
-            }
+                return Err(AllocError::Exhausted);
+            };
+            self.take(off as u32);
+            out.push(self.addr(off as u32));
+            next = (off + 1) % self.size as usize;
         }
         Ok(out)
     }
@@ -892,6 +901,19 @@ mod tests {
     }
 
     // ---------------- IPv4 unit tests ----------------
+
+    #[test]
+    fn many_addresses_form_one_run_from_a_random_start() {
+        let mut pool = Ipv4Pool::new("10.0.2.0/24".parse().unwrap());
+        let mut rng = StdRng::seed_from_u64(3);
+        let ips = pool.allocate_many(4, &mut rng).unwrap();
+        let offs: Vec<u32> = ips.iter().map(|ip| u32::from(*ip) & 0xff).collect();
+        // Consecutive, except where the run wraps past the reserved top and bottom.
+        for w in offs.windows(2) {
+            assert!(w[1] == w[0] + 1 || (w[0] == 254 && w[1] == 4), "{offs:?}");
+        }
+        assert_eq!(pool.available(), 251 - 4);
+    }
 
     #[test]
     fn slash28_has_eleven_usable() {
