@@ -40,6 +40,9 @@ pub enum Ec2Error {
     GroupIdMalformed(String),
     NetworkInterfaceNotFound(String),
     NetworkInterfaceMalformed(String),
+    /// An interface attachment ID; interfaces are never attached here, so none exists.
+    AttachmentNotFound(String),
+    NetworkInterfacePermissionNotFound(String),
 
     // Resource rules.
     VpcRange(String),
@@ -67,6 +70,8 @@ pub enum Ec2Error {
     InsufficientFreeAddressesInSubnet(String),
     TagLimitExceeded(String),
     TagKeyMalformed(String),
+    /// An ID of no resource type the server knows, given to CreateTags or DeleteTags.
+    InvalidId(String),
     PrivateIpAddressLimitExceeded,
     SecurityGroupsPerInterfaceLimitExceeded,
     /// A parameter or value the model defines but this server does not emulate (IPAM
@@ -102,6 +107,9 @@ impl Ec2Error {
             NetworkInterfaceNotFound(_) => "InvalidNetworkInterfaceID.NotFound",
             // The AWS error table and live EC2 both spell this one with a lowercase `d`.
             NetworkInterfaceMalformed(_) => "InvalidNetworkInterfaceId.Malformed",
+            AttachmentNotFound(_) => "InvalidAttachmentID.NotFound",
+            // Capital `ID`, as Terraform's AWS provider matches it in EC2's answers.
+            NetworkInterfacePermissionNotFound(_) => "InvalidNetworkInterfacePermissionID.NotFound",
             VpcRange(_) => "InvalidVpc.Range",
             SubnetRange(_) => "InvalidSubnet.Range",
             SubnetConflict(_) => "InvalidSubnet.Conflict",
@@ -120,6 +128,7 @@ impl Ec2Error {
             InsufficientFreeAddressesInSubnet(_) => "InsufficientFreeAddressesInSubnet",
             TagLimitExceeded(_) => "TagLimitExceeded",
             TagKeyMalformed(_) => "InvalidTagKey.Malformed",
+            InvalidId(_) => "InvalidID",
             PrivateIpAddressLimitExceeded => "PrivateIpAddressLimitExceeded",
             SecurityGroupsPerInterfaceLimitExceeded => "SecurityGroupsPerInterfaceLimitExceeded",
             UnsupportedOperation(_) => "UnsupportedOperation",
@@ -154,6 +163,8 @@ impl Ec2Error {
             | GroupIdMalformed(_)
             | NetworkInterfaceNotFound(_)
             | NetworkInterfaceMalformed(_)
+            | AttachmentNotFound(_)
+            | NetworkInterfacePermissionNotFound(_)
             | VpcRange(_)
             | SubnetRange(_)
             | SubnetConflict(_)
@@ -172,6 +183,7 @@ impl Ec2Error {
             | InsufficientFreeAddressesInSubnet(_)
             | TagLimitExceeded(_)
             | TagKeyMalformed(_)
+            | InvalidId(_)
             | PrivateIpAddressLimitExceeded
             | SecurityGroupsPerInterfaceLimitExceeded
             | UnsupportedOperation(_) => 400,
@@ -228,6 +240,10 @@ impl fmt::Display for Ec2Error {
             NetworkInterfaceMalformed(id) => {
                 write!(f, "Invalid id: \"{id}\" (expecting \"eni-...\")")
             }
+            AttachmentNotFound(id) => write!(f, "The attachment ID '{id}' does not exist"),
+            NetworkInterfacePermissionNotFound(id) => {
+                write!(f, "The networkInterfacePermission ID '{id}' does not exist")
+            }
             VpcRange(cidr) | SubnetRange(cidr) => write!(f, "The CIDR '{cidr}' is invalid."),
             SubnetConflict(cidr) => write!(f, "The CIDR '{cidr}' conflicts with another subnet"),
             GroupDuplicate { name, vpc_id } => write!(
@@ -266,6 +282,7 @@ impl fmt::Display for Ec2Error {
                 f,
                 "The maximum number of security groups per interface has been reached."
             ),
+            InvalidId(id) => write!(f, "The ID '{id}' is not valid"),
             TagKeyMalformed(key) => write!(
                 f,
                 "The tag key '{key}' is not valid. Tag keys starting with 'aws:' are reserved for internal use."

@@ -52,11 +52,11 @@ pub fn parse_page(root: &Scope) -> Ec2Result<Page> {
 }
 
 /// An opaque token naming the last key returned; the next page starts after it.
-fn encode_token(last_key: &str) -> String {
+pub(crate) fn encode_token(last_key: &str) -> String {
     last_key.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
-fn decode_token(token: &str) -> Ec2Result<String> {
+pub(crate) fn decode_token(token: &str) -> Ec2Result<String> {
     let invalid = || Ec2Error::InvalidPaginationToken(token.to_owned());
     if token.is_empty() || token.len() % 2 != 0 {
         return Err(invalid());

@@ -5,10 +5,14 @@
 //! checks), and renders the reply. The [`ACTIONS`] table is the single list of what is routed.
 
 pub mod common;
+pub mod interface_addresses;
+pub mod interface_attributes;
+pub mod interface_permissions;
 pub mod network_interfaces;
 pub mod regions;
 pub mod security_groups;
 pub mod subnets;
+pub mod tags;
 pub mod vpcs;
 
 use crate::error::{Ec2Error, Ec2Result};
@@ -44,6 +48,14 @@ pub type Handler = fn(&Call<'_>, &mut World) -> Ec2Result<Vec<u8>>;
 /// Every action this server routes, by wire name. Anything else answers `InvalidAction`.
 pub const ACTIONS: &[(&str, Handler)] = &[
     (
+        "AssignIpv6Addresses",
+        interface_addresses::assign_ipv6_addresses,
+    ),
+    (
+        "AssignPrivateIpAddresses",
+        interface_addresses::assign_private_ip_addresses,
+    ),
+    (
         "AuthorizeSecurityGroupEgress",
         security_groups::authorize_security_group_egress,
     ),
@@ -56,24 +68,42 @@ pub const ACTIONS: &[(&str, Handler)] = &[
         network_interfaces::create_network_interface,
     ),
     (
+        "CreateNetworkInterfacePermission",
+        interface_permissions::create_network_interface_permission,
+    ),
+    (
         "CreateSecurityGroup",
         security_groups::create_security_group,
     ),
     ("CreateSubnet", subnets::create_subnet),
+    ("CreateTags", tags::create_tags),
     ("CreateVpc", vpcs::create_vpc),
     (
         "DeleteNetworkInterface",
         network_interfaces::delete_network_interface,
     ),
     (
+        "DeleteNetworkInterfacePermission",
+        interface_permissions::delete_network_interface_permission,
+    ),
+    (
         "DeleteSecurityGroup",
         security_groups::delete_security_group,
     ),
     ("DeleteSubnet", subnets::delete_subnet),
+    ("DeleteTags", tags::delete_tags),
     ("DeleteVpc", vpcs::delete_vpc),
     (
         "DescribeAvailabilityZones",
         regions::describe_availability_zones,
+    ),
+    (
+        "DescribeNetworkInterfaceAttribute",
+        interface_attributes::describe_network_interface_attribute,
+    ),
+    (
+        "DescribeNetworkInterfacePermissions",
+        interface_permissions::describe_network_interface_permissions,
     ),
     (
         "DescribeNetworkInterfaces",
@@ -85,8 +115,17 @@ pub const ACTIONS: &[(&str, Handler)] = &[
         security_groups::describe_security_groups,
     ),
     ("DescribeSubnets", subnets::describe_subnets),
+    ("DescribeTags", tags::describe_tags),
     ("DescribeVpcs", vpcs::describe_vpcs),
+    (
+        "ModifyNetworkInterfaceAttribute",
+        interface_attributes::modify_network_interface_attribute,
+    ),
     ("ModifySubnetAttribute", subnets::modify_subnet_attribute),
+    (
+        "ResetNetworkInterfaceAttribute",
+        interface_attributes::reset_network_interface_attribute,
+    ),
     (
         "RevokeSecurityGroupEgress",
         security_groups::revoke_security_group_egress,
@@ -94,6 +133,14 @@ pub const ACTIONS: &[(&str, Handler)] = &[
     (
         "RevokeSecurityGroupIngress",
         security_groups::revoke_security_group_ingress,
+    ),
+    (
+        "UnassignIpv6Addresses",
+        interface_addresses::unassign_ipv6_addresses,
+    ),
+    (
+        "UnassignPrivateIpAddresses",
+        interface_addresses::unassign_private_ip_addresses,
     ),
 ];
 

@@ -14,19 +14,13 @@ use crate::actions::common::{
 use crate::actions::Call;
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::network_interfaces::{
-    ConnectionTracking, InterfaceType, NetworkInterface, NewNetworkInterface,
+    ipv6_limit_exceeded, ConnectionTracking, InterfaceType, NetworkInterface, NewNetworkInterface,
+    MAX_IPV4_PER_INTERFACE, MAX_IPV6_PER_INTERFACE,
 };
 use crate::model::world::private_dns_name;
 use crate::model::World;
 use crate::wire::params::Scope;
 use crate::wire::xml::XmlWriter;
-
-/// The most IPv4 addresses plus prefixes one interface may hold. Limits vary by instance
-/// type; 50 is the largest per-interface limit of any type, so nothing an unattached
-/// interface could legitimately hold is refused, while absurd counts are.
-pub const MAX_IPV4_PER_INTERFACE: u64 = 50;
-/// The same bound for IPv6 addresses plus prefixes.
-pub const MAX_IPV6_PER_INTERFACE: u64 = 50;
 
 pub fn create_network_interface(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
     let p = call.root();
@@ -140,10 +134,7 @@ fn parse_create(p: &Scope<'_>) -> Ec2Result<NewNetworkInterface> {
     for item in p.list("Ipv6Addresses") {
         let addr = item.required_string("Ipv6Address")?;
         let primary = item.bool("IsPrimaryIpv6")?.unwrap_or(false);
-        let ip = addr.trim().parse::<Ipv6Addr>().map_err(|_| {
-            Ec2Error::InvalidParameterValue(format!("invalid value for parameter address: {addr}"))
-        })?;
-        ipv6_addresses.push((ip, primary));
+        ipv6_addresses.push((parse_ipv6(&addr)?, primary));
     }
     let enable_primary_ipv6 = p.bool("EnablePrimaryIpv6")?.unwrap_or(false);
     let interface_type = p
@@ -280,9 +271,7 @@ fn parse_create(p: &Scope<'_>) -> Ec2Result<NewNetworkInterface> {
         + ipv6_prefixes.len() as u64
         + ipv6_prefix_count as u64;
     if v6_total > MAX_IPV6_PER_INTERFACE {
-        return Err(Ec2Error::InvalidParameterValue(format!(
-            "Number of IPv6 addresses and prefixes will exceed the limit of {MAX_IPV6_PER_INTERFACE}"
-        )));
+        return Err(ipv6_limit_exceeded());
     }
 
     Ok(NewNetworkInterface {
@@ -307,14 +296,20 @@ fn parse_create(p: &Scope<'_>) -> Ec2Result<NewNetworkInterface> {
     })
 }
 
-fn parse_ipv4(value: &str) -> Ec2Result<Ipv4Addr> {
+pub(crate) fn parse_ipv4(value: &str) -> Ec2Result<Ipv4Addr> {
     value.trim().parse::<Ipv4Addr>().map_err(|_| {
         Ec2Error::InvalidParameterValue(format!("invalid value for parameter address: {value}"))
     })
 }
 
+pub(crate) fn parse_ipv6(value: &str) -> Ec2Result<Ipv6Addr> {
+    value.trim().parse::<Ipv6Addr>().map_err(|_| {
+        Ec2Error::InvalidParameterValue(format!("invalid value for parameter address: {value}"))
+    })
+}
+
 /// A delegated prefix of exactly `len` bits, aligned on its own boundary.
-fn parse_prefix<N>(value: &str, len: u8) -> Ec2Result<N>
+pub(crate) fn parse_prefix<N>(value: &str, len: u8) -> Ec2Result<N>
 where
     N: std::str::FromStr + PrefixShape,
 {
@@ -355,7 +350,7 @@ impl PrefixShape for Ipv6Net {
 }
 
 /// A count parameter: absent is 0, negative is refused.
-fn count(p: &Scope<'_>, name: &str) -> Ec2Result<usize> {
+pub(crate) fn count(p: &Scope<'_>, name: &str) -> Ec2Result<usize> {
     match p.int(name)? {
         None => Ok(0),
         Some(n) => non_negative(n, name),
@@ -385,7 +380,7 @@ fn parse_interface_type(value: &str) -> Ec2Result<InterfaceType> {
 }
 
 /// `ConnectionTrackingSpecification.*`, each within the range the API reference states.
-fn parse_connection_tracking(p: &Scope<'_>) -> Ec2Result<Option<ConnectionTracking>> {
+pub(crate) fn parse_connection_tracking(p: &Scope<'_>) -> Ec2Result<Option<ConnectionTracking>> {
     let spec = p.structure("ConnectionTrackingSpecification");
     let field = |name: &str, min: i64, max: i64| -> Ec2Result<Option<i64>> {
         match spec.int(name)? {

@@ -8,10 +8,14 @@
 pub mod allocator;
 pub mod filters;
 pub mod ids;
+pub mod interface_addresses;
+pub mod interface_attributes;
+pub mod interface_permissions;
 pub mod network_interfaces;
 pub mod regions;
 pub mod security_groups;
 pub mod subnets;
+pub mod tagging;
 pub mod tags;
 pub mod vpcs;
 pub mod world;

@@ -18,6 +18,13 @@ use crate::model::World;
 /// EC2's default quota of security groups per network interface.
 pub const MAX_GROUPS_PER_INTERFACE: usize = 5;
 
+/// The most IPv4 addresses plus prefixes one interface may hold. Limits vary by instance
+/// type; 50 is the largest per-interface limit of any type, so nothing an unattached
+/// interface could legitimately hold is refused, while absurd counts are.
+pub const MAX_IPV4_PER_INTERFACE: u64 = 50;
+/// The same bound for IPv6 addresses plus prefixes.
+pub const MAX_IPV6_PER_INTERFACE: u64 = 50;
+
 #[derive(Debug, Clone)]
 pub struct NetworkInterface {
     pub id: String,
@@ -125,17 +132,18 @@ pub struct ClientTokenRecord {
     pub network_interface_id: String,
 }
 
-/// Everything one create took from a subnet, so a failure can give it all back.
+/// Everything one request (create or assign) took from a subnet, so a failure can give it
+/// all back.
 #[derive(Debug, Default)]
-struct Taken {
-    v4: Vec<Ipv4Addr>,
-    v4_prefixes: Vec<Ipv4Net>,
-    v6: Vec<Ipv6Addr>,
-    v6_prefixes: Vec<Ipv6Net>,
+pub(crate) struct Taken {
+    pub(crate) v4: Vec<Ipv4Addr>,
+    pub(crate) v4_prefixes: Vec<Ipv4Net>,
+    pub(crate) v6: Vec<Ipv6Addr>,
+    pub(crate) v6_prefixes: Vec<Ipv6Net>,
 }
 
 impl Taken {
-    fn give_back(self, subnet: &mut Subnet) {
+    pub(crate) fn give_back(self, subnet: &mut Subnet) {
         for ip in self.v4 {
             subnet.pool.release(ip);
         }
@@ -154,7 +162,7 @@ impl Taken {
 }
 
 /// EC2's answer when one explicitly requested address (IPv4 or IPv6) cannot be had.
-fn address_error(ip: impl std::fmt::Display, e: AllocError) -> Ec2Error {
+pub(crate) fn address_error(ip: impl std::fmt::Display, e: AllocError) -> Ec2Error {
     match e {
         AllocError::OutsideSubnet => Ec2Error::InvalidParameterValue(format!(
             "Address {ip} does not fall within the subnet's address range"
@@ -170,7 +178,7 @@ fn address_error(ip: impl std::fmt::Display, e: AllocError) -> Ec2Error {
     }
 }
 
-fn prefix_error(prefix: String, expected_len: u8, e: AllocError) -> Ec2Error {
+pub(crate) fn prefix_error(prefix: String, expected_len: u8, e: AllocError) -> Ec2Error {
     match e {
         AllocError::OutsideSubnet => Ec2Error::InvalidParameterValue(format!(
             "Prefix {prefix} does not fall within the subnet's address range"
@@ -186,16 +194,23 @@ fn prefix_error(prefix: String, expected_len: u8, e: AllocError) -> Ec2Error {
     }
 }
 
-fn exhausted() -> Ec2Error {
+pub(crate) fn exhausted() -> Ec2Error {
     Ec2Error::InsufficientFreeAddressesInSubnet(
         "There aren't sufficient free Ipv4 addresses or prefixes in the subnet to satisfy the request."
             .into(),
     )
 }
 
-fn no_ipv6(subnet_id: &str) -> Ec2Error {
+pub(crate) fn no_ipv6(subnet_id: &str) -> Ec2Error {
     Ec2Error::InvalidParameterValue(format!(
         "The subnet '{subnet_id}' does not have an IPv6 CIDR block; IPv6 addresses and prefixes cannot be assigned"
+    ))
+}
+
+/// EC2's answer when an interface would hold more IPv6 addresses and prefixes than allowed.
+pub(crate) fn ipv6_limit_exceeded() -> Ec2Error {
+    Ec2Error::InvalidParameterValue(format!(
+        "Number of IPv6 addresses and prefixes will exceed the limit of {MAX_IPV6_PER_INTERFACE}"
     ))
 }
 
@@ -322,7 +337,7 @@ impl World {
     }
 
     /// The groups an interface gets: each must exist in the subnet's VPC; none → `default`.
-    fn interface_groups(
+    pub(crate) fn interface_groups(
         &self,
         requested: &[String],
         vpc_id: &str,
@@ -510,6 +525,8 @@ impl World {
             taken.give_back(subnet);
         }
         self.macs.remove(&eni.mac_address);
+        self.interface_permissions
+            .retain(|_, p| p.network_interface_id != id);
         // A retry of the create after the delete makes a new interface: the token's
         // interface no longer exists to be returned.
         if let Some(token) = &eni.client_token {

@@ -4,7 +4,9 @@ use crate::error::{Ec2Error, Ec2Result};
 
 /// EC2 allows at most this many user tags on one resource.
 pub const MAX_TAGS: usize = 50;
-const MAX_KEY_LEN: usize = 128;
+// The EC2 model's constraint ("a maximum of 127 Unicode characters"), one less than the
+// 128 of AWS's general tagging rules.
+const MAX_KEY_LEN: usize = 127;
 const MAX_VALUE_LEN: usize = 256;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,7 +64,7 @@ impl Tags {
     }
 }
 
-/// The per-tag rules: key length 1–128, value up to 256, `aws:` keys reserved.
+/// The per-tag rules: key length 1–127, value up to 256, `aws:` keys reserved.
 pub fn validate_tag(tag: &Tag) -> Ec2Result<()> {
     if tag.key.is_empty() {
         return Err(Ec2Error::InvalidParameterValue(
@@ -117,7 +119,8 @@ mod tests {
         assert!(t.is_empty());
         assert!(t.set_all(&[tag("aws:x", "")]).is_err());
         assert!(t.set_all(&[tag("", "")]).is_err());
-        assert!(t.set_all(&[tag(&"k".repeat(129), "")]).is_err());
+        assert!(t.set_all(&[tag(&"k".repeat(128), "")]).is_err());
+        assert!(t.set_all(&[tag(&"k".repeat(127), "")]).is_ok());
         assert!(t.set_all(&[tag("k", &"v".repeat(257))]).is_err());
     }
 }

@@ -9,6 +9,7 @@ use rand::SeedableRng;
 
 use crate::model::allocator::Ipv4Pool;
 use crate::model::ids::new_id;
+use crate::model::interface_permissions::InterfacePermission;
 use crate::model::network_interfaces::{ClientTokenRecord, NetworkInterface};
 use crate::model::regions::Region;
 use crate::model::security_groups::SecurityGroup;
@@ -36,6 +37,8 @@ pub struct World {
     pub subnets: BTreeMap<String, Subnet>,
     pub security_groups: BTreeMap<String, SecurityGroup>,
     pub network_interfaces: BTreeMap<String, NetworkInterface>,
+    /// CreateNetworkInterfacePermission grants, by `eni-perm-` ID.
+    pub interface_permissions: BTreeMap<String, InterfacePermission>,
     /// CreateNetworkInterface client tokens, for idempotent retries.
     pub client_tokens: HashMap<String, ClientTokenRecord>,
     /// Every MAC address in use, so each new interface gets one of its own.
@@ -56,6 +59,7 @@ impl World {
             subnets: BTreeMap::new(),
             security_groups: BTreeMap::new(),
             network_interfaces: BTreeMap::new(),
+            interface_permissions: BTreeMap::new(),
             client_tokens: HashMap::new(),
             macs: HashSet::new(),
             rng,

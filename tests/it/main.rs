@@ -4,6 +4,9 @@ mod support;
 
 mod cli;
 mod concurrency;
+mod interface_addresses;
+mod interface_attributes;
+mod interface_permissions;
 mod network_interfaces;
 mod protocol;
 mod regions;
@@ -12,4 +15,5 @@ mod sdk_network_interfaces;
 mod security_groups;
 mod seed_examples;
 mod subnets;
+mod tags;
 mod vpcs;
