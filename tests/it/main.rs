@@ -7,6 +7,7 @@ mod concurrency;
 mod interface_addresses;
 mod interface_attributes;
 mod interface_permissions;
+mod model_properties;
 mod network_interfaces;
 mod protocol;
 mod regions;

@@ -716,3 +716,17 @@ async fn an_oversized_body_answers_an_ec2_error() {
     // The server is still fine afterwards.
     s.call("DescribeVpcs", &[]).await.ok();
 }
+
+/// The README's list of supported actions is the one users read: every routed action must
+/// be in it, so a new action cannot ship undocumented.
+#[test]
+fn every_routed_action_is_listed_in_the_readme() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    for (action, _) in ec2_mock::actions::ACTIONS {
+        assert!(
+            readme.contains(&format!("`{action}`")),
+            "{action} is routed but not listed in README.md"
+        );
+    }
+}

@@ -563,3 +563,264 @@ async fn assign_ipv6_on_creation_and_efa_only_through_the_sdk() {
     assert_eq!(efa.private_ip_address(), None);
     assert!(efa.private_ip_addresses().is_empty() && efa.ipv6_addresses().is_empty());
 }
+
+/// Issue 4's scenario: one interface through its whole life, every step through the SDK.
+#[tokio::test]
+async fn an_interface_walks_through_its_life_through_the_sdk() {
+    use aws_sdk_ec2::types::{AttributeValue, NetworkInterfaceAttribute};
+
+    let server = Server::start().await;
+    let w = world(&server).await;
+    let available = |c: Client, subnet: String| async move {
+        c.describe_subnets()
+            .subnet_ids(subnet)
+            .send()
+            .await
+            .unwrap()
+            .subnets()[0]
+            .available_ip_address_count()
+            .unwrap()
+    };
+    let before = available(w.client.clone(), w.subnet_id.clone()).await;
+
+    let eni = w
+        .client
+        .create_network_interface()
+        .subnet_id(&w.subnet_id)
+        .send()
+        .await
+        .unwrap()
+        .network_interface
+        .unwrap();
+    let id = eni.network_interface_id().unwrap().to_owned();
+
+    // IPv4: two secondaries, then a /28 prefix in a second call.
+    let assigned = w
+        .client
+        .assign_private_ip_addresses()
+        .network_interface_id(&id)
+        .secondary_private_ip_address_count(2)
+        .send()
+        .await
+        .unwrap();
+    let secondaries: Vec<String> = assigned
+        .assigned_private_ip_addresses()
+        .iter()
+        .map(|a| a.private_ip_address().unwrap().to_owned())
+        .collect();
+    assert_eq!(secondaries.len(), 2);
+    let prefix = w
+        .client
+        .assign_private_ip_addresses()
+        .network_interface_id(&id)
+        .ipv4_prefix_count(1)
+        .send()
+        .await
+        .unwrap()
+        .assigned_ipv4_prefixes()[0]
+        .ipv4_prefix()
+        .unwrap()
+        .to_owned();
+    assert!(
+        prefix.ends_with("/28") && prefix.starts_with("10.0.2."),
+        "{prefix}"
+    );
+
+    // IPv6: two addresses, then an /80 prefix.
+    let v6 = w
+        .client
+        .assign_ipv6_addresses()
+        .network_interface_id(&id)
+        .ipv6_address_count(2)
+        .send()
+        .await
+        .unwrap();
+    let v6_addrs: Vec<String> = v6.assigned_ipv6_addresses().to_vec();
+    assert_eq!(v6_addrs.len(), 2);
+    for a in &v6_addrs {
+        assert!(w.subnet_v6.contains(&a.parse::<Ipv6Addr>().unwrap()), "{a}");
+    }
+    let v6_prefix = w
+        .client
+        .assign_ipv6_addresses()
+        .network_interface_id(&id)
+        .ipv6_prefix_count(1)
+        .send()
+        .await
+        .unwrap()
+        .assigned_ipv6_prefixes()[0]
+        .clone();
+    assert!(v6_prefix.ends_with("/80"), "{v6_prefix}");
+
+    // Attributes: description, source/dest check, groups.
+    let group = w
+        .client
+        .create_security_group()
+        .group_name("app")
+        .description("app tier")
+        .vpc_id(&w.vpc_id)
+        .send()
+        .await
+        .unwrap()
+        .group_id
+        .unwrap();
+    w.client
+        .modify_network_interface_attribute()
+        .network_interface_id(&id)
+        .description(AttributeValue::builder().value("renamed").build())
+        .send()
+        .await
+        .unwrap();
+    w.client
+        .modify_network_interface_attribute()
+        .network_interface_id(&id)
+        .source_dest_check(AttributeBooleanValue::builder().value(false).build())
+        .send()
+        .await
+        .unwrap();
+    w.client
+        .modify_network_interface_attribute()
+        .network_interface_id(&id)
+        .groups(&group)
+        .send()
+        .await
+        .unwrap();
+    let attr = w
+        .client
+        .describe_network_interface_attribute()
+        .network_interface_id(&id)
+        .attribute(NetworkInterfaceAttribute::GroupSet)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(attr.groups()[0].group_name(), Some("app"));
+    let attr = w
+        .client
+        .describe_network_interface_attribute()
+        .network_interface_id(&id)
+        .attribute(NetworkInterfaceAttribute::SourceDestCheck)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        attr.source_dest_check().and_then(|v| v.value()),
+        Some(false)
+    );
+
+    // Tags, then every change seen through describe filters.
+    w.client
+        .create_tags()
+        .resources(&id)
+        .tags(Tag::builder().key("role").value("lifecycle").build())
+        .send()
+        .await
+        .unwrap();
+    let found = w
+        .client
+        .describe_network_interfaces()
+        .filters(
+            Filter::builder()
+                .name("tag:role")
+                .values("lifecycle")
+                .build(),
+        )
+        .filters(
+            Filter::builder()
+                .name("description")
+                .values("renamed")
+                .build(),
+        )
+        .filters(Filter::builder().name("group-name").values("app").build())
+        .filters(
+            Filter::builder()
+                .name("source-dest-check")
+                .values("false")
+                .build(),
+        )
+        .filters(
+            Filter::builder()
+                .name("addresses.private-ip-address")
+                .values(&secondaries[0])
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let eni = &found.network_interfaces()[0];
+    assert_eq!(found.network_interfaces().len(), 1);
+    assert_eq!(eni.private_ip_addresses().len(), 3);
+    assert_eq!(eni.ipv4_prefixes()[0].ipv4_prefix(), Some(prefix.as_str()));
+    assert_eq!(eni.ipv6_addresses().len(), 2);
+    assert_eq!(
+        eni.ipv6_prefixes()[0].ipv6_prefix(),
+        Some(v6_prefix.as_str())
+    );
+    let tags = w
+        .client
+        .describe_tags()
+        .filters(Filter::builder().name("resource-id").values(&id).build())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tags.tags()[0].key(), Some("role"));
+    assert_eq!(
+        tags.tags()[0].resource_type(),
+        Some(&ResourceType::NetworkInterface)
+    );
+    // 1 primary + 2 secondaries + 16 for the prefix.
+    assert_eq!(
+        available(w.client.clone(), w.subnet_id.clone()).await,
+        before - 19
+    );
+
+    // Unassign everything but the primary, then delete: the subnet is whole again.
+    w.client
+        .unassign_private_ip_addresses()
+        .network_interface_id(&id)
+        .private_ip_addresses(&secondaries[0])
+        .private_ip_addresses(&secondaries[1])
+        .ipv4_prefixes(&prefix)
+        .send()
+        .await
+        .unwrap();
+    w.client
+        .unassign_ipv6_addresses()
+        .network_interface_id(&id)
+        .ipv6_addresses(&v6_addrs[0])
+        .ipv6_addresses(&v6_addrs[1])
+        .ipv6_prefixes(&v6_prefix)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        available(w.client.clone(), w.subnet_id.clone()).await,
+        before - 1
+    );
+    let primary_only = w
+        .client
+        .unassign_private_ip_addresses()
+        .network_interface_id(&id)
+        .private_ip_addresses(eni.private_ip_address().unwrap())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(primary_only.code(), Some("InvalidParameterValue"));
+    w.client
+        .delete_network_interface()
+        .network_interface_id(&id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        available(w.client.clone(), w.subnet_id.clone()).await,
+        before
+    );
+    let tags = w
+        .client
+        .describe_tags()
+        .filters(Filter::builder().name("resource-id").values(&id).build())
+        .send()
+        .await
+        .unwrap();
+    assert!(tags.tags().is_empty(), "tags go with the interface");
+}
