@@ -127,3 +127,136 @@ async fn concurrent_creates_and_deletes_across_subnets_keep_counts_exact() {
         );
     }
 }
+
+/// Issue 6's soak: many clients mix creates, assigns, unassigns and deletes across several
+/// subnets for a bounded time; afterwards no address is on two interfaces, every subnet's
+/// availableIpAddressCount is exact, and no reply was a 5xx.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn soak_mixed_operations_keep_global_invariants() {
+    use std::time::{Duration, Instant};
+
+    let s = Arc::new(Server::start().await);
+    // Small subnets, so exhaustion and refusals happen too.
+    let subnets = vec![
+        subnet(&s, "10.20.0.0/16", "10.20.0.0/26").await,
+        subnet(&s, "10.21.0.0/16", "10.21.0.0/27").await,
+        subnet(&s, "10.22.0.0/16", "10.22.0.0/25").await,
+    ];
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let mut tasks = Vec::new();
+    for client in 0..12usize {
+        let s = s.clone();
+        let subnets = subnets.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut mine: Vec<String> = Vec::new();
+            let mut step = client;
+            let mut replies = 0usize;
+            while Instant::now() < deadline {
+                step = step
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let pick = (step >> 33) as usize;
+                let subnet = &subnets[pick % subnets.len()];
+                let r = match (pick / 7) % 5 {
+                    0 | 1 => {
+                        let r = s
+                            .call(
+                                "CreateNetworkInterface",
+                                &[
+                                    ("SubnetId", subnet),
+                                    ("SecondaryPrivateIpAddressCount", "1"),
+                                ],
+                            )
+                            .await;
+                        if r.status == 200 {
+                            mine.push(r.doc.text("networkInterfaceId"));
+                        }
+                        r
+                    }
+                    2 if !mine.is_empty() => {
+                        let id = &mine[pick % mine.len()];
+                        s.call(
+                            "AssignPrivateIpAddresses",
+                            &[
+                                ("NetworkInterfaceId", id),
+                                ("SecondaryPrivateIpAddressCount", "2"),
+                            ],
+                        )
+                        .await
+                    }
+                    3 if !mine.is_empty() => {
+                        let id = mine[pick % mine.len()].clone();
+                        let d = s
+                            .call(
+                                "DescribeNetworkInterfaces",
+                                &[("NetworkInterfaceId.1", &id)],
+                            )
+                            .await;
+                        let secondary = d
+                            .ok()
+                            .items("privateIpAddressesSet")
+                            .into_iter()
+                            .find(|i| i.get("primary") == "false")
+                            .map(|i| i.get("privateIpAddress"));
+                        match secondary {
+                            Some(ip) => {
+                                s.call(
+                                    "UnassignPrivateIpAddresses",
+                                    &[("NetworkInterfaceId", &id), ("PrivateIpAddress.1", &ip)],
+                                )
+                                .await
+                            }
+                            None => d,
+                        }
+                    }
+                    4 if !mine.is_empty() => {
+                        let id = mine.swap_remove(pick % mine.len());
+                        s.call("DeleteNetworkInterface", &[("NetworkInterfaceId", &id)])
+                            .await
+                    }
+                    _ => s.call("DescribeSubnets", &[("SubnetId.1", subnet)]).await,
+                };
+                assert!(r.status < 500, "5xx: {}", r.body);
+                if r.status != 200 {
+                    // Only EC2's refusals for a full subnet or interface are expected here.
+                    let code = r.code().unwrap_or_default();
+                    assert!(
+                        code == "InsufficientFreeAddressesInSubnet"
+                            || code == "PrivateIpAddressLimitExceeded",
+                        "unexpected refusal {code}: {}",
+                        r.body
+                    );
+                }
+                replies += 1;
+            }
+            replies
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await.unwrap();
+    }
+    assert!(total > 100, "the soak made only {total} requests");
+
+    for (subnet, usable) in subnets.iter().zip([59u32, 27, 123]) {
+        let enis = s
+            .call(
+                "DescribeNetworkInterfaces",
+                &[("Filter.1.Name", "subnet-id"), ("Filter.1.Value.1", subnet)],
+            )
+            .await;
+        let mut held = HashSet::new();
+        for eni in enis.ok().items("networkInterfaceSet") {
+            for item in eni.items("privateIpAddressesSet") {
+                let ip = item.get("privateIpAddress");
+                assert!(held.insert(ip.clone()), "{ip} is on two interfaces");
+            }
+        }
+        let d = s.call("DescribeSubnets", &[("SubnetId.1", subnet)]).await;
+        assert_eq!(
+            d.ok().text("availableIpAddressCount"),
+            (usable - held.len() as u32).to_string(),
+            "availableIpAddressCount of {subnet}"
+        );
+    }
+}
