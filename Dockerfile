@@ -5,7 +5,8 @@
 #   docker run --rm -p 4566:4566 ec2-mock
 #   AWS_ENDPOINT_URL=http://127.0.0.1:4566 aws ec2 describe-vpcs
 # Every CLI flag has an environment variable (EC2_MOCK_HOST, EC2_MOCK_PORT, EC2_MOCK_REGION,
-# EC2_MOCK_ACCOUNT_ID, EC2_MOCK_SEED, EC2_MOCK_LOG_LEVEL); pass them with `docker run -e`, or
+# EC2_MOCK_ACCOUNT_ID, EC2_MOCK_SEED, EC2_MOCK_LOG_LEVEL, EC2_MOCK_LOG_FORMAT, EC2_MOCK_AUTH,
+# EC2_MOCK_ACCESS_KEYS, EC2_MOCK_INIT, EC2_MOCK_STATE_FILE); pass them with `docker run -e`, or
 # append flags after the image name (`docker run ec2-mock --seed 1 --region eu-west-1`).
 
 # ---- build ---------------------------------------------------------------------------------
@@ -13,12 +14,14 @@ FROM rust:1-bookworm AS builder
 WORKDIR /src
 
 # Dependencies first, against placeholder sources, so that this layer stays cached until
-# Cargo.toml or Cargo.lock change. The [[bench]] target must exist for the manifest to load.
+# Cargo.toml or Cargo.lock change. Every [[bench]] target must exist for the manifest to load
+# (tests/it/docker_entrypoint.rs checks that each has its placeholder here).
 COPY Cargo.toml Cargo.lock ./
 RUN mkdir -p src benches \
  && echo 'fn main() {}' > src/main.rs \
  && touch src/lib.rs \
  && echo 'fn main() {}' > benches/allocator.rs \
+ && echo 'fn main() {}' > benches/load.rs \
  && cargo build --release --locked --bin ec2-mock \
  && rm -rf src benches
 
@@ -39,6 +42,10 @@ RUN groupadd --system --gid 10001 ec2mock \
         --shell /usr/sbin/nologin ec2mock
 
 COPY --from=builder /usr/local/bin/ec2-mock /usr/local/bin/ec2-mock
+
+# A place for --state-file that the non-root user can write; a named volume mounted here
+# inherits this ownership: docker run -v ec2mock:/data -e EC2_MOCK_STATE_FILE=/data/state.json
+RUN mkdir /data && chown 10001:10001 /data
 
 # Inside a container the server must listen on all interfaces to be reachable through -p.
 ENV EC2_MOCK_HOST=0.0.0.0 \

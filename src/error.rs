@@ -78,6 +78,22 @@ pub enum Ec2Error {
     /// pools, Outposts): refused plainly rather than ignored.
     UnsupportedOperation(String),
     AuthFailure(String),
+    /// A SigV4 `Authorization` header or presigned query that lacks a part, or whose parts are
+    /// malformed (strict auth only).
+    IncompleteSignature(String),
+    /// A signature that does not verify, or a credential scoped to another service or day.
+    SignatureDoesNotMatch(String),
+    /// A request timestamp more than 15 minutes from the server's clock, or a presigned URL
+    /// past its expiry.
+    RequestExpired,
+    /// A request body over the server's limit. EC2 has no code for this (its front end
+    /// refuses such requests before the API sees them), so the name follows HTTP's 413.
+    RequestEntityTooLarge {
+        limit: usize,
+    },
+    /// The server could not do its own part (`--state-file` could not be written); EC2's
+    /// code for its own failures, which clients retry.
+    InternalError(String),
 }
 
 impl Ec2Error {
@@ -133,6 +149,11 @@ impl Ec2Error {
             SecurityGroupsPerInterfaceLimitExceeded => "SecurityGroupsPerInterfaceLimitExceeded",
             UnsupportedOperation(_) => "UnsupportedOperation",
             AuthFailure(_) => "AuthFailure",
+            IncompleteSignature(_) => "IncompleteSignature",
+            SignatureDoesNotMatch(_) => "SignatureDoesNotMatch",
+            RequestExpired => "RequestExpired",
+            RequestEntityTooLarge { .. } => "RequestEntityTooLarge",
+            InternalError(_) => "InternalError",
         }
     }
 
@@ -143,6 +164,11 @@ impl Ec2Error {
             // EC2 answers a successful dry run with 412 Precondition Failed.
             DryRunOperation => 412,
             AuthFailure(_) => 401,
+            // Real EC2 sends SignatureDoesNotMatch with 403 Forbidden.
+            SignatureDoesNotMatch(_) => 403,
+            IncompleteSignature(_) | RequestExpired => 400,
+            RequestEntityTooLarge { .. } => 413,
+            InternalError(_) => 500,
             MissingAction
             | InvalidAction(_)
             | UnknownParameter(_)
@@ -220,7 +246,10 @@ impl fmt::Display for Ec2Error {
             | PermissionMalformed(msg)
             | TagLimitExceeded(msg)
             | UnsupportedOperation(msg)
-            | AuthFailure(msg) => f.write_str(msg),
+            | AuthFailure(msg)
+            | InternalError(msg) => f.write_str(msg),
+            IncompleteSignature(msg) | SignatureDoesNotMatch(msg) => f.write_str(msg),
+            RequestExpired => write!(f, "Request has expired."),
             InvalidPaginationToken(token) => write!(f, "Invalid pagination token: {token}"),
             InvalidFilter(name) => write!(f, "The filter '{name}' is invalid"),
             DryRunOperation => write!(f, "Request would have succeeded, but DryRun flag is set."),
@@ -283,6 +312,10 @@ impl fmt::Display for Ec2Error {
                 "The maximum number of security groups per interface has been reached."
             ),
             InvalidId(id) => write!(f, "The ID '{id}' is not valid"),
+            RequestEntityTooLarge { limit } => write!(
+                f,
+                "The request body exceeds the limit of {limit} bytes; send less data per request"
+            ),
             TagKeyMalformed(key) => write!(
                 f,
                 "The tag key '{key}' is not valid. Tag keys starting with 'aws:' are reserved for internal use."

@@ -14,16 +14,33 @@
 //!   per-subnet IP allocator — with no HTTP or XML types.
 //!
 //! Errors are one enum, [`error::Ec2Error`], which knows each EC2 code, status and message.
+//!
+//! Beside the request path, [`admin`] serves `/_ec2-mock/` (health, readiness, reset, state,
+//! summary), [`model::snapshot`] is the state format that `--init` reads and export writes,
+//! and [`state`] loads `--init`/`--state-file` and persists each change.
+//!
+//! # Embedding
+//!
+//! [`MockServer`] (module [`embed`]) runs a server inside a Rust test on a free port and
+//! stops it when dropped; with the `sdk` cargo feature it also builds `aws_sdk_ec2` clients
+//! for it.
 
 pub mod actions;
+pub mod admin;
+pub mod auth;
+pub mod embed;
 pub mod error;
 pub mod model;
 pub mod server;
+pub mod state;
 pub mod wire;
 
 use std::future::Future;
 use std::net::SocketAddr;
 
+#[cfg(feature = "sdk")]
+pub use embed::sdk_http_client;
+pub use embed::{MockServer, MockServerBuilder};
 use model::regions::{self, Region};
 use tokio::net::TcpListener;
 
@@ -39,6 +56,14 @@ pub struct Config {
     pub region: &'static Region,
     /// Seed of every generated ID, MAC address and automatically chosen IP address.
     pub seed: u64,
+    /// SigV4 checking (`--auth`) and the configured access keys; permissive by default.
+    pub auth: auth::AuthConfig,
+    /// Worlds to start from and to return to on reset (`--init`), checked when read (see
+    /// [`state::read_init`]); `None`: every world starts as a new account does.
+    pub init: Option<model::snapshot::CheckedSnapshot>,
+    /// Where the state is written after every change (`--state-file`), with what the file
+    /// held at startup (see [`state::StateFile::open`]).
+    pub state_file: Option<std::sync::Arc<state::StateFile>>,
 }
 
 impl Config {
@@ -54,6 +79,9 @@ impl Config {
             account_id: account_id.to_owned(),
             region,
             seed,
+            auth: auth::AuthConfig::permissive(),
+            init: None,
+            state_file: None,
         })
     }
 }
@@ -64,6 +92,9 @@ impl Default for Config {
             account_id: DEFAULT_ACCOUNT_ID.to_owned(),
             region: regions::region(DEFAULT_REGION).unwrap_or(&regions::REGIONS[0]),
             seed: rand::random(),
+            auth: auth::AuthConfig::permissive(),
+            init: None,
+            state_file: None,
         }
     }
 }

@@ -37,6 +37,46 @@ struct Cli {
     /// Log filter (tracing's EnvFilter syntax, e.g. `info`, `ec2_mock=debug`); RUST_LOG overrides.
     #[arg(long, env = "EC2_MOCK_LOG_LEVEL", default_value = "info")]
     log_level: String,
+
+    /// Log line format on stderr: `plain` text, or `json` (one object per line, the event's
+    /// fields at top level, for log collectors).
+    #[arg(long, env = "EC2_MOCK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Plain)]
+    log_format: LogFormat,
+
+    /// Signature checking: `permissive` serves any request (the credential only selects the
+    /// account and region); `strict` refuses every EC2 request that lacks a valid SigV4
+    /// signature by a key given with --access-key. Admin endpoints are never checked.
+    #[arg(long, env = "EC2_MOCK_AUTH", default_value = "permissive", value_parser = ["permissive", "strict"])]
+    auth: String,
+
+    /// An access key the server knows: AKID:SECRET, or AKID:SECRET:ACCOUNT to put the key in a
+    /// 12-digit account. Repeatable; the variable takes a comma-separated list.
+    // `hide_env_values`: --help must not print the secrets it read from the environment.
+    #[arg(
+        long = "access-key",
+        env = "EC2_MOCK_ACCESS_KEYS",
+        value_name = "AKID:SECRET[:ACCOUNT]",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    access_keys: Vec<String>,
+
+    /// Start from the worlds in this JSON file (the format `GET /_ec2-mock/state` answers),
+    /// and return to them on reset. An invalid file stops startup, naming the entry.
+    #[arg(long, env = "EC2_MOCK_INIT", value_name = "FILE")]
+    init: Option<std::path::PathBuf>,
+
+    /// Load the state from this file at start if it exists (it wins over --init), and write
+    /// it atomically after every change, before the change's reply is sent.
+    #[arg(long, env = "EC2_MOCK_STATE_FILE", value_name = "PATH")]
+    state_file: Option<std::path::PathBuf>,
+}
+
+/// `--log-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Plain,
+    Json,
 }
 
 #[tokio::main]
@@ -45,13 +85,25 @@ async fn main() -> ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .or_else(|_| tracing_subscriber::EnvFilter::try_new(&cli.log_level))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    match cli.log_format {
+        LogFormat::Plain => tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+        // Flattened, so a collector reads `.action` rather than `.fields.action`; no span
+        // context, as requests are logged by one event rather than spans.
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init(),
+    }
 
-    let config = match ec2_mock::Config::new(
+    let mut config = match ec2_mock::Config::new(
         &cli.account_id,
         &cli.region,
         cli.seed.unwrap_or_else(rand::random),
@@ -62,6 +114,27 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let auth_mode = match cli.auth.parse::<ec2_mock::auth::AuthMode>() {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("ec2-mock: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    config.auth = match ec2_mock::auth::AuthConfig::from_specs(auth_mode, &cli.access_keys) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("ec2-mock: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // Before the port is bound: a state that does not load never serves, even briefly.
+    if let Err(e) =
+        ec2_mock::state::configure(&mut config, cli.init.as_deref(), cli.state_file.as_deref())
+    {
+        eprintln!("ec2-mock: {e}");
+        return ExitCode::from(2);
+    }
     let shutdown = match shutdown_signal() {
         Ok(s) => s,
         Err(e) => {

@@ -365,7 +365,7 @@ fn non_negative(n: i64, name: &str) -> Ec2Result<usize> {
     })
 }
 
-fn parse_interface_type(value: &str) -> Ec2Result<InterfaceType> {
+pub(crate) fn parse_interface_type(value: &str) -> Ec2Result<InterfaceType> {
     match value {
         "interface" => Ok(InterfaceType::Interface),
         "efa" => Ok(InterfaceType::Efa),
@@ -382,20 +382,35 @@ fn parse_interface_type(value: &str) -> Ec2Result<InterfaceType> {
 /// `ConnectionTrackingSpecification.*`, each within the range the API reference states.
 pub(crate) fn parse_connection_tracking(p: &Scope<'_>) -> Ec2Result<Option<ConnectionTracking>> {
     let spec = p.structure("ConnectionTrackingSpecification");
-    let field = |name: &str, min: i64, max: i64| -> Ec2Result<Option<i64>> {
-        match spec.int(name)? {
-            Some(v) if !(min..=max).contains(&v) => Err(Ec2Error::InvalidParameterValue(format!(
-                "Value ({v}) for parameter {name} is invalid. It must be between {min} and {max} seconds."
-            ))),
-            v => Ok(v),
-        }
-    };
     let tracking = ConnectionTracking {
-        tcp_established_timeout: field("TcpEstablishedTimeout", 60, 432_000)?,
-        udp_stream_timeout: field("UdpStreamTimeout", 60, 180)?,
-        udp_timeout: field("UdpTimeout", 30, 60)?,
+        tcp_established_timeout: spec.int("TcpEstablishedTimeout")?,
+        udp_stream_timeout: spec.int("UdpStreamTimeout")?,
+        udp_timeout: spec.int("UdpTimeout")?,
     };
+    check_connection_tracking(&tracking)?;
     Ok((tracking != ConnectionTracking::default()).then_some(tracking))
+}
+
+/// Each timeout that is set lies within the range the API reference states.
+pub(crate) fn check_connection_tracking(tracking: &ConnectionTracking) -> Ec2Result<()> {
+    let fields = [
+        (
+            "TcpEstablishedTimeout",
+            tracking.tcp_established_timeout,
+            60,
+            432_000,
+        ),
+        ("UdpStreamTimeout", tracking.udp_stream_timeout, 60, 180),
+        ("UdpTimeout", tracking.udp_timeout, 30, 60),
+    ];
+    for (name, value, min, max) in fields {
+        if let Some(v) = value.filter(|v| !(min..=max).contains(v)) {
+            return Err(Ec2Error::InvalidParameterValue(format!(
+                "Value ({v}) for parameter {name} is invalid. It must be between {min} and {max} seconds."
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// One `networkInterface`, elements in the order EC2 sends them (the API reference's

@@ -191,7 +191,7 @@ fn group_ref(id: Option<String>, name: Option<String>) -> Ec2Result<GroupRef> {
 }
 
 /// Names and descriptions of groups: at most 255 characters from the documented set.
-fn check_group_text(param: &str, value: &str) -> Ec2Result<()> {
+pub(crate) fn check_group_text(param: &str, value: &str) -> Ec2Result<()> {
     if value.chars().count() > MAX_TEXT_LEN {
         return Err(Ec2Error::InvalidParameterValue(format!(
             "Value ({value}) for parameter {param} is invalid. Length exceeds maximum of {MAX_TEXT_LEN} characters."
@@ -214,7 +214,7 @@ fn allowed_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || ALLOWED_PUNCTUATION.contains(c)
 }
 
-fn check_rule_description(description: &str) -> Ec2Result<()> {
+pub(crate) fn check_rule_description(description: &str) -> Ec2Result<()> {
     if description.chars().count() > MAX_TEXT_LEN || !description.chars().all(allowed_char) {
         return Err(Ec2Error::InvalidParameterValue(format!(
             "Invalid rule description. Valid descriptions are strings less than 256 characters from the following set: a-zA-Z0-9{ALLOWED_PUNCTUATION}"

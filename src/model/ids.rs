@@ -6,6 +6,8 @@
 
 use rand::Rng;
 
+use crate::error::{Ec2Error, Ec2Result};
+
 /// A new `{prefix}-` + 17 lowercase hex digits ID.
 pub fn new_id<R: Rng + ?Sized>(rng: &mut R, prefix: &str) -> String {
     // 17 hex digits = 68 bits; take two draws so every digit is uniform.
@@ -23,6 +25,22 @@ pub fn is_well_formed(id: &str, prefix: &str) -> bool {
         && rest
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Checks an ID that a state file fixes instead of letting the world draw one: it must have
+/// the resource's shape, and no resource of the kind may have it already (`taken`).
+pub(crate) fn check_fixed_id(id: &str, prefix: &str, taken: bool) -> Ec2Result<()> {
+    if !is_well_formed(id, prefix) {
+        return Err(Ec2Error::InvalidParameterValue(format!(
+            "'{id}' is not a valid ID: expected {prefix}- and 8 or 17 lowercase hex digits"
+        )));
+    }
+    if taken {
+        return Err(Ec2Error::InvalidParameterValue(format!(
+            "the ID {id} is used twice"
+        )));
+    }
+    Ok(())
 }
 
 /// A locally administered unicast MAC address, in EC2's `02:xx:xx:xx:xx:xx` form.

@@ -3,7 +3,7 @@
 
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::filters::Filterable;
-use crate::model::ids::new_id;
+use crate::model::ids::{check_fixed_id, new_id};
 use crate::model::tags::Tags;
 use crate::model::World;
 
@@ -86,6 +86,27 @@ impl World {
         permission: PermissionType,
         dry_run: bool,
     ) -> Ec2Result<String> {
+        self.create_interface_permission_with_id(
+            network_interface_id,
+            grantee,
+            permission,
+            None,
+            dry_run,
+        )
+    }
+
+    /// CreateNetworkInterfacePermission, with the ID a state file fixes instead of a drawn one.
+    pub(crate) fn create_interface_permission_with_id(
+        &mut self,
+        network_interface_id: &str,
+        grantee: Grantee,
+        permission: PermissionType,
+        id: Option<String>,
+        dry_run: bool,
+    ) -> Ec2Result<String> {
+        if let Some(id) = &id {
+            check_fixed_id(id, "eni-perm", self.interface_permissions.contains_key(id))?;
+        }
         self.network_interface(network_interface_id)?;
         let duplicate = self.interface_permissions.values().any(|p| {
             p.network_interface_id == network_interface_id
@@ -105,11 +126,14 @@ impl World {
         if dry_run {
             return Err(Ec2Error::DryRunOperation);
         }
-        let id = loop {
-            let id = new_id(&mut self.rng, "eni-perm");
-            if !self.interface_permissions.contains_key(&id) {
-                break id;
-            }
+        let id = match id {
+            Some(id) => id,
+            None => loop {
+                let id = new_id(&mut self.rng, "eni-perm");
+                if !self.interface_permissions.contains_key(&id) {
+                    break id;
+                }
+            },
         };
         self.interface_permissions.insert(
             id.clone(),

@@ -7,7 +7,7 @@ use ipnet::{Ipv4Net, Ipv6Net};
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::allocator::AllocError;
 use crate::model::filters::Filterable;
-use crate::model::ids::{is_well_formed, new_id, new_mac};
+use crate::model::ids::{check_fixed_id, is_well_formed, new_id, new_mac};
 use crate::model::regions::Zone;
 use crate::model::security_groups::DEFAULT_GROUP_NAME;
 use crate::model::subnets::Subnet;
@@ -233,6 +233,19 @@ impl World {
         req: NewNetworkInterface,
         dry_run: bool,
     ) -> Ec2Result<String> {
+        self.create_network_interface_with_id(req, None, dry_run)
+    }
+
+    /// CreateNetworkInterface, with the ID a state file fixes instead of a drawn one.
+    pub(crate) fn create_network_interface_with_id(
+        &mut self,
+        req: NewNetworkInterface,
+        id: Option<String>,
+        dry_run: bool,
+    ) -> Ec2Result<String> {
+        if let Some(id) = &id {
+            check_fixed_id(id, "eni", self.network_interfaces.contains_key(id))?;
+        }
         let subnet = self.subnet(&req.subnet_id)?;
         let vpc_id = subnet.vpc_id.clone();
         let zone = subnet.zone;
@@ -299,7 +312,7 @@ impl World {
             return Err(Ec2Error::DryRunOperation);
         }
 
-        let id = new_id(&mut self.rng, "eni");
+        let id = id.unwrap_or_else(|| new_id(&mut self.rng, "eni"));
         let mac_address = self.unused_mac();
         let ipv6_addresses = mark_primary_ipv6(ipv6_addresses, &req);
         let eni = NetworkInterface {
@@ -657,10 +670,12 @@ impl Filterable for NetworkInterface {
                 .map(|ip| private_dns_name(self.zone.region_name(), ip))
                 .into_iter()
                 .collect(),
+            // "The private IPv4 address or addresses of the network interface": every address,
+            // so a secondary finds the interface that holds it, as users look addresses up.
             "private-ip-address" => self
-                .primary_ip()
-                .map(|ip| ip.to_string())
-                .into_iter()
+                .private_ips
+                .iter()
+                .map(|p| p.address.to_string())
                 .collect(),
             "requester-managed" => one("false".into()),
             "source-dest-check" => one(self.source_dest_check.to_string()),

@@ -8,7 +8,7 @@ use rand::Rng;
 
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::filters::Filterable;
-use crate::model::ids::{is_well_formed, new_id};
+use crate::model::ids::{check_fixed_id, is_well_formed, new_id};
 use crate::model::tags::{Tag, Tags};
 use crate::model::World;
 
@@ -260,6 +260,19 @@ impl World {
         req: NewSecurityGroup,
         dry_run: bool,
     ) -> Ec2Result<String> {
+        self.create_security_group_with_id(req, None, dry_run)
+    }
+
+    /// CreateSecurityGroup, with the ID a state file fixes instead of a drawn one.
+    pub(crate) fn create_security_group_with_id(
+        &mut self,
+        req: NewSecurityGroup,
+        id: Option<String>,
+        dry_run: bool,
+    ) -> Ec2Result<String> {
+        if let Some(id) = &id {
+            check_fixed_id(id, "sg", self.security_groups.contains_key(id))?;
+        }
         let vpc = match &req.vpc_id {
             Some(id) => self.vpc(id)?,
             None => self.default_vpc().ok_or(Ec2Error::VpcIdNotSpecified)?,
@@ -286,7 +299,7 @@ impl World {
         }
         let vpc_id = vpc.id.clone();
         let has_ipv6 = vpc.ipv6.is_some();
-        let id = new_id(&mut self.rng, "sg");
+        let id = id.unwrap_or_else(|| new_id(&mut self.rng, "sg"));
         let mut group = SecurityGroup::new(
             id.clone(),
             &req.name,

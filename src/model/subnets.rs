@@ -6,7 +6,7 @@ use rand::seq::SliceRandom;
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::allocator::{Ipv4Pool, Ipv6Pool};
 use crate::model::filters::Filterable;
-use crate::model::ids::{is_well_formed, new_id};
+use crate::model::ids::{check_fixed_id, is_well_formed, new_id};
 use crate::model::regions::Zone;
 use crate::model::tags::{Tag, Tags};
 use crate::model::World;
@@ -162,6 +162,19 @@ impl World {
     }
 
     pub fn create_subnet(&mut self, req: NewSubnet, dry_run: bool) -> Ec2Result<String> {
+        self.create_subnet_with_id(req, None, dry_run)
+    }
+
+    /// CreateSubnet, with the ID a state file fixes instead of a drawn one.
+    pub(crate) fn create_subnet_with_id(
+        &mut self,
+        req: NewSubnet,
+        id: Option<String>,
+        dry_run: bool,
+    ) -> Ec2Result<String> {
+        if let Some(id) = &id {
+            check_fixed_id(id, "subnet", self.subnets.contains_key(id))?;
+        }
         let vpc = self.vpc(&req.vpc_id)?;
         let cidr = req.cidr;
         if !SUBNET_PREFIX_RANGE.contains(&cidr.prefix_len())
@@ -211,7 +224,7 @@ impl World {
                     Ec2Error::InvalidParameterValue("The region has no zones".into())
                 })?,
             };
-        let id = new_id(&mut self.rng, "subnet");
+        let id = id.unwrap_or_else(|| new_id(&mut self.rng, "subnet"));
         let mut subnet = Subnet::new(
             id.clone(),
             &self.account_id,

@@ -7,7 +7,7 @@ use rand::Rng;
 
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::filters::Filterable;
-use crate::model::ids::{is_well_formed, new_id};
+use crate::model::ids::{check_fixed_id, is_well_formed, new_id};
 use crate::model::security_groups::SecurityGroup;
 use crate::model::tags::{Tag, Tags};
 use crate::model::World;
@@ -33,6 +33,14 @@ pub struct VpcIpv6Block {
     pub association_id: String,
     pub cidr: Ipv6Net,
     pub network_border_group: String,
+}
+
+/// What a state file may fix about a VPC beyond CreateVpc's parameters.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FixedVpc {
+    pub id: Option<String>,
+    pub ipv6: Option<VpcIpv6Block>,
+    pub is_default: bool,
 }
 
 /// What CreateVpc asks for, already checked for shape by the action layer.
@@ -61,30 +69,80 @@ impl World {
     }
 
     pub fn create_vpc(&mut self, req: NewVpc, dry_run: bool) -> Ec2Result<String> {
-        if !VPC_PREFIX_RANGE.contains(&req.cidr.prefix_len()) {
-            return Err(Ec2Error::VpcRange(req.cidr.to_string()));
-        }
-        let mut tags = Tags::default();
-        tags.set_all(&req.tags)?;
+        let tags = check_new_vpc(&req)?;
         if dry_run {
             return Err(Ec2Error::DryRunOperation);
         }
         let ipv6 = req
             .amazon_provided_ipv6
             .then(|| self.new_amazon_ipv6_block());
-        Ok(self.insert_vpc(req.cidr.trunc(), ipv6, false, &req.instance_tenancy, tags))
+        Ok(self.insert_vpc(
+            None,
+            req.cidr.trunc(),
+            ipv6,
+            false,
+            &req.instance_tenancy,
+            tags,
+        ))
     }
 
-    /// Adds a VPC and its `default` security group; used for the default VPC too.
+    /// CreateVpc as a state file asks for it: CreateVpc's checks, and what the file may fix
+    /// besides, each checked too (the ID's shape and uniqueness; the IPv6 block a /56 that no
+    /// other VPC has, from any range since the file may recreate someone else's world; one
+    /// default VPC per world). `amazon_provided_ipv6` is ignored: the block is `fixed.ipv6`.
+    pub(crate) fn create_vpc_fixed(&mut self, req: NewVpc, fixed: FixedVpc) -> Ec2Result<String> {
+        let tags = check_new_vpc(&req)?;
+        if let Some(id) = &fixed.id {
+            check_fixed_id(id, "vpc", self.vpcs.contains_key(id))?;
+        }
+        if let Some(block) = &fixed.ipv6 {
+            let cidr = block.cidr;
+            if cidr.prefix_len() != 56 || cidr != cidr.trunc() {
+                return Err(Ec2Error::InvalidParameterValue(format!(
+                    "The IPv6 CIDR block {cidr} of a VPC must be an aligned /56"
+                )));
+            }
+            if let Some(other) = self.vpcs.values().find(|v| {
+                v.ipv6
+                    .as_ref()
+                    .is_some_and(|b| b.cidr.contains(&cidr) || cidr.contains(&b.cidr))
+            }) {
+                return Err(Ec2Error::InvalidParameterValue(format!(
+                    "The IPv6 CIDR block {cidr} is already the block of {}",
+                    other.id
+                )));
+            }
+        }
+        if fixed.is_default {
+            if let Some(other) = self.default_vpc() {
+                return Err(Ec2Error::InvalidParameterValue(format!(
+                    "A region has one default VPC, and {} already is",
+                    other.id
+                )));
+            }
+        }
+        Ok(self.insert_vpc(
+            fixed.id,
+            req.cidr.trunc(),
+            fixed.ipv6,
+            fixed.is_default,
+            &req.instance_tenancy,
+            tags,
+        ))
+    }
+
+    /// Adds a VPC and its `default` security group; used for the default VPC too. The ID is
+    /// drawn unless given (a state file's, already checked).
     pub(crate) fn insert_vpc(
         &mut self,
+        id: Option<String>,
         cidr: Ipv4Net,
         ipv6: Option<VpcIpv6Block>,
         is_default: bool,
         instance_tenancy: &str,
         tags: Tags,
     ) -> String {
-        let id = new_id(&mut self.rng, "vpc");
+        let id = id.unwrap_or_else(|| new_id(&mut self.rng, "vpc"));
         let vpc = Vpc {
             id: id.clone(),
             owner_id: self.account_id.clone(),
@@ -147,6 +205,16 @@ impl World {
         self.security_groups.retain(|_, g| g.vpc_id != id);
         Ok(())
     }
+}
+
+/// CreateVpc's checks that need no state; returns the VPC's tags.
+fn check_new_vpc(req: &NewVpc) -> Ec2Result<Tags> {
+    if !VPC_PREFIX_RANGE.contains(&req.cidr.prefix_len()) {
+        return Err(Ec2Error::VpcRange(req.cidr.to_string()));
+    }
+    let mut tags = Tags::default();
+    tags.set_all(&req.tags)?;
+    Ok(tags)
 }
 
 impl Filterable for Vpc {

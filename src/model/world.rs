@@ -25,7 +25,8 @@ const DEFAULT_VPC_CIDR: Ipv4Net = match Ipv4Net::new(Ipv4Addr::new(172, 31, 0, 0
 const DEFAULT_SUBNET_PREFIX: u8 = 20;
 
 /// Everything one account owns in one region.
-#[derive(Debug)]
+// Clone: a world loaded from `--init` is kept as the template that a reset copies.
+#[derive(Debug, Clone)]
 pub struct World {
     pub account_id: String,
     pub region: &'static Region,
@@ -49,9 +50,17 @@ pub struct World {
 
 impl World {
     pub fn new(account_id: &str, region: &'static Region, seed: u64) -> Self {
+        let mut world = World::without_defaults(account_id, region, seed);
+        world.add_default_vpc();
+        world
+    }
+
+    /// A world with nothing in it, not even the default VPC: where a state file that says
+    /// `"defaultVpc": false` builds its own.
+    pub(crate) fn without_defaults(account_id: &str, region: &'static Region, seed: u64) -> Self {
         let mut rng = StdRng::seed_from_u64(seed);
         let dhcp_options_id = new_id(&mut rng, "dopt");
-        let mut world = World {
+        World {
             account_id: account_id.to_owned(),
             region,
             dhcp_options_id,
@@ -63,15 +72,20 @@ impl World {
             client_tokens: HashMap::new(),
             macs: HashSet::new(),
             rng,
-        };
-        world.add_default_vpc();
-        world
+        }
     }
 
     /// The default VPC, one default /20 per zone (172.31.0.0/20, 172.31.16.0/20, …), and
     /// its `default` security group, as a new AWS account has them.
     fn add_default_vpc(&mut self) {
-        let vpc_id = self.insert_vpc(DEFAULT_VPC_CIDR, None, true, "default", Tags::default());
+        let vpc_id = self.insert_vpc(
+            None,
+            DEFAULT_VPC_CIDR,
+            None,
+            true,
+            "default",
+            Tags::default(),
+        );
         let blocks = DEFAULT_VPC_CIDR
             .subnets(DEFAULT_SUBNET_PREFIX)
             .into_iter()

@@ -10,13 +10,18 @@ use crate::support::Node;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ec2-mock");
 
-const ENV_VARS: [&str; 6] = [
+const ENV_VARS: [&str; 11] = [
     "EC2_MOCK_HOST",
     "EC2_MOCK_PORT",
     "EC2_MOCK_REGION",
     "EC2_MOCK_ACCOUNT_ID",
     "EC2_MOCK_SEED",
     "EC2_MOCK_LOG_LEVEL",
+    "EC2_MOCK_LOG_FORMAT",
+    "EC2_MOCK_AUTH",
+    "EC2_MOCK_ACCESS_KEYS",
+    "EC2_MOCK_INIT",
+    "EC2_MOCK_STATE_FILE",
 ];
 
 /// The binary with none of its environment variables inherited from the test's environment.

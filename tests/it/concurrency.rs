@@ -155,7 +155,7 @@ async fn soak_mixed_operations_keep_global_invariants() {
                 step = step
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
-                let pick = (step >> 33) as usize;
+                let pick = step >> 33;
                 let subnet = &subnets[pick % subnets.len()];
                 let r = match (pick / 7) % 5 {
                     0 | 1 => {

@@ -2,13 +2,22 @@
 
 mod support;
 
+mod admin;
+mod auth;
 mod cli;
 mod concurrency;
+mod determinism;
+mod docker_entrypoint;
+mod embed;
+mod init_state;
 mod interface_addresses;
 mod interface_attributes;
 mod interface_permissions;
+mod limits;
+mod logging;
 mod model_properties;
 mod network_interfaces;
+mod persistence;
 mod protocol;
 mod regions;
 mod sdk;

@@ -2331,13 +2331,12 @@ async fn describe_filters_with_wildcards() {
         let got = n.find(&[(name, values)]).await;
         assert_eq!(&got, expected, "filter {name}={values:?}");
     }
-    // The secondary address is not the interface's private-ip-address: the code matches the
-    // primary only (the reference's "address or addresses" leaves it open;
-    // addresses.private-ip-address is the filter for every address).
-    assert!(n
-        .find(&[("private-ip-address", &["10.0.1.11"])])
-        .await
-        .is_empty());
+    // The reference describes private-ip-address as "the private IPv4 address or addresses of
+    // the network interface": a secondary address finds the interface holding it.
+    assert_eq!(
+        n.find(&[("private-ip-address", &["10.0.1.11"])]).await,
+        set(&[&e1])
+    );
     // Filters AND together, values OR.
     let got = n
         .find(&[

@@ -1,8 +1,9 @@
 //! The real Rust SDK (`aws-sdk-ec2`) against a running server: if the SDK's ec2Query
 //! deserializers accept every reply, the XML shapes match the botocore/Smithy model.
 //!
-//! The SDK is built without its default HTTPS client (no TLS stack in the dev build), so
-//! [`ReqwestConnector`] carries its requests over plain HTTP with reqwest.
+//! The clients come from the embedding API (`MockServer::sdk_client_for`, cargo feature
+//! `sdk`, on for tests through the self dev-dependency in Cargo.toml), which carries the
+//! SDK's requests over plain HTTP with reqwest instead of the SDK's default HTTPS client.
 
 use std::net::Ipv6Addr;
 
@@ -15,88 +16,13 @@ use aws_sdk_ec2::types::{
     SubnetState, Tag, TagSpecification, Tenancy, VpcCidrBlockStateCode, VpcState,
 };
 use aws_sdk_ec2::Client;
-use aws_smithy_runtime_api::client::http::{
-    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
-    SharedHttpConnector,
-};
-use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
-use aws_smithy_runtime_api::client::result::ConnectorError;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_runtime_api::http::StatusCode;
 
 use crate::support::Server;
-
-/// An `HttpClient` for the SDK that sends each request with reqwest.
-#[derive(Debug, Clone, Default)]
-struct ReqwestConnector(reqwest::Client);
-
-impl HttpConnector for ReqwestConnector {
-    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let client = self.0.clone();
-        HttpConnectorFuture::new(async move {
-            let other =
-                |e: Box<dyn std::error::Error + Send + Sync>| ConnectorError::other(e, None);
-            let method = reqwest::Method::from_bytes(request.method().as_bytes())
-                .map_err(|e| other(e.into()))?;
-            let mut builder = client.request(method, request.uri());
-            for (name, value) in request.headers() {
-                builder = builder.header(name, value);
-            }
-            let body = request
-                .body()
-                .bytes()
-                .ok_or_else(|| other("streaming request bodies are not supported".into()))?
-                .to_vec();
-            let response = builder
-                .body(body)
-                .send()
-                .await
-                .map_err(|e| ConnectorError::io(e.into()))?;
-            let status =
-                StatusCode::try_from(response.status().as_u16()).map_err(|e| other(e.into()))?;
-            let headers = response.headers().clone();
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| ConnectorError::io(e.into()))?;
-            let mut reply = HttpResponse::new(status, bytes.to_vec().into());
-            for (name, value) in &headers {
-                if let Ok(value) = value.to_str() {
-                    reply
-                        .headers_mut()
-                        .append(name.as_str().to_owned(), value.to_owned());
-                }
-            }
-            Ok(reply)
-        })
-    }
-}
-
-impl HttpClient for ReqwestConnector {
-    fn http_connector(
-        &self,
-        _settings: &HttpConnectorSettings,
-        _components: &RuntimeComponents,
-    ) -> SharedHttpConnector {
-        SharedHttpConnector::new(self.clone())
-    }
-}
-
-fn http_client() -> SharedHttpClient {
-    SharedHttpClient::new(ReqwestConnector::default())
-}
 
 /// A client signing as `access_key` in `region`, configured only in code (no environment,
 /// no profile files), so the tests do not depend on the machine's AWS settings.
 pub(crate) fn client(server: &Server, access_key: &str, region: &'static str) -> Client {
-    let config = aws_sdk_ec2::Config::builder()
-        .behavior_version_latest()
-        .region(Region::new(region))
-        .credentials_provider(Credentials::new(access_key, "secret", None, None, "test"))
-        .endpoint_url(&server.endpoint)
-        .http_client(http_client())
-        .build();
-    Client::from_conf(config)
+    server.mock.sdk_client_for(access_key, region)
 }
 
 fn name_tag(resource_type: ResourceType, name: &str) -> TagSpecification {
@@ -580,7 +506,7 @@ async fn the_readme_aws_config_recipe_works() {
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("test", "test", None, None, "static"))
         .endpoint_url(&server.endpoint)
-        .http_client(http_client())
+        .http_client(ec2_mock::sdk_http_client())
         .load()
         .await;
     let ec2 = Client::new(&shared);

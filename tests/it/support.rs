@@ -2,17 +2,16 @@
 
 use std::collections::HashMap;
 
-use ec2_mock::Config;
+use ec2_mock::{Config, MockServer};
 use quick_xml::events::Event;
 use quick_xml::Reader;
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
 
-/// A server running inside the test's runtime; stops when dropped.
+/// A server running inside the test's runtime (the embedding API, `ec2_mock::MockServer`);
+/// stops when dropped.
 pub struct Server {
     pub endpoint: String,
+    pub mock: MockServer,
     client: reqwest::Client,
-    _stop: oneshot::Sender<()>,
 }
 
 impl Server {
@@ -22,19 +21,15 @@ impl Server {
     }
 
     pub async fn with_config(config: Config) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let endpoint = ec2_mock::endpoint_url(listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = ec2_mock::serve(config, listener, async {
-                let _ = stopped.await;
-            })
-            .await;
-        });
+        let mock = MockServer::builder()
+            .config(config)
+            .start()
+            .await
+            .expect("start ec2-mock");
         Server {
-            endpoint,
+            endpoint: mock.endpoint().to_owned(),
+            mock,
             client: reqwest::Client::new(),
-            _stop: stop,
         }
     }
 
