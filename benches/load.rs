@@ -1,25 +1,27 @@
 //! Load benchmark: ec2-mock over HTTP against a minimal axum server, in one run.
 //!
-//! `cargo bench --bench load [-- --secs 5 --warmup 1 --conns 64 --interfaces 100000]`
-//! (or the environment variables `LOAD_SECS`, `LOAD_WARMUP`, `LOAD_CONNS`,
-//! `LOAD_INTERFACES`, `LOAD_STARTUP_RUNS`; `--only create,describe,regions,startup,rss`
-//! runs a subset).
+//! `cargo bench --bench load [-- --secs 5 --warmup 1 --conns 64 --interfaces 100000
+//! --rounds 5 --startup-runs 20]` (or the environment variables `LOAD_SECS`, `LOAD_WARMUP`,
+//! `LOAD_CONNS`, `LOAD_INTERFACES`, `LOAD_ROUNDS`, `LOAD_STARTUP_RUNS`;
+//! `--only create,describe,regions,startup,rss` runs a subset).
 //!
 //! For each scenario (CreateNetworkInterface in fresh /16 subnets, DescribeNetworkInterfaces
 //! by a random `NetworkInterfaceId.1` with 100,000 interfaces present, DescribeRegions) the
 //! same load — `conns` keep-alive HTTP/1.1 connections, one hyper client connection per
-//! task, each sending its next request as soon as the previous reply is read — runs first
-//! against ec2-mock, then against the *ceiling*: a minimal axum handler (same axum/tokio
-//! setup, `POST /`, the body parsed with `serde_urlencoded::from_bytes` into
-//! `Vec<(String, String)>`) that answers a fixed reply of the same size and headers as
-//! ec2-mock's reply to that scenario. Both servers run in this process on one
-//! multi-thread runtime ("srv" threads); the load generator runs on another ("gen"
-//! threads), identical for both targets. CPU time per request of each side is read from
-//! `/proc/self/task/*/stat`.
+//! task, each sending its next request as soon as the previous reply is read — goes to
+//! ec2-mock and to the *ceiling*: a minimal axum handler (same axum/tokio setup, `POST /`,
+//! the body parsed with `serde_urlencoded::from_bytes` into `Vec<(String, String)>`) that
+//! answers a fixed reply of the same size and headers as ec2-mock's reply to that scenario.
+//! The two take turns in short slots (A B B A …), so background load on the machine hits
+//! both alike. Both servers run in this process on one multi-thread runtime ("srv"
+//! threads); the load generator runs on another ("gen" threads), identical for both
+//! targets. CPU time per request of each side is read from `/proc/self/task/*/stat`. Each
+//! app is also called in-process, one request at a time, to show its own cost without
+//! sockets.
 //!
 //! Startup time and RSS are measured on the release binary, which cargo builds for every
 //! bench (`CARGO_BIN_EXE_ec2-mock`, i.e. `target/release/ec2-mock`; `EC2_MOCK_BIN`
-//! overrides it).
+//! overrides it). Heap bytes per interface come from glibc's `mallinfo2` in this process.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -631,8 +633,8 @@ struct Scenario {
 /// Prepares a target (subnets, interfaces) and returns the body generator for it.
 type Setup = fn(&Runtime, &Via, &Opts) -> Result<NextBody>;
 
-/// Runs one scenario: the load against ec2-mock, then against the minimal server answering
-/// a reply of the same size; then both in-process.
+/// Runs one scenario: the load against ec2-mock and the minimal server answering a reply of
+/// the same size, taking turns; then both in-process.
 fn scenario(
     srv: &Runtime,
     gen: &Runtime,
@@ -785,12 +787,18 @@ struct Startup {
     min_ms: f64,
     max_ms: f64,
     endpoint_median_ms: f64,
+    /// Spawning `true` and waiting for it to exit: what any process costs on this machine.
+    baseline_median_ms: f64,
 }
 
 fn startup(runs: usize) -> Result<Startup> {
     let mut first_reply = Vec::new();
     let mut endpoint = Vec::new();
+    let mut baseline = Vec::new();
     for _ in 0..runs {
+        let t0 = Instant::now();
+        Command::new("true").status()?;
+        baseline.push(t0.elapsed().as_secs_f64() * 1e3);
         let t0 = Instant::now();
         let spawned = Spawned::start()?;
         endpoint.push(t0.elapsed().as_secs_f64() * 1e3);
@@ -810,10 +818,53 @@ fn startup(runs: usize) -> Result<Startup> {
         min_ms: first_reply[0],
         max_ms: first_reply[first_reply.len() - 1],
         endpoint_median_ms: median(&mut endpoint),
+        baseline_median_ms: median(&mut baseline),
+    })
+}
+
+/// Bytes the allocator has handed out and not taken back (glibc, main arena only).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn heap_in_use() -> Option<u64> {
+    // SAFETY: mallinfo2 only reads the allocator's counters.
+    let info = unsafe { libc::mallinfo2() };
+    Some(info.uordblks as u64)
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn heap_in_use() -> Option<u64> {
+    None
+}
+
+/// Heap bytes per interface: `n` interfaces created through the router in-process, one at a
+/// time on this thread (so every allocation lands in the arena `mallinfo2` reports).
+fn heap_per_interface(rt: &Runtime, n: usize) -> Result<Option<f64>> {
+    let config = ec2_mock::Config::new("123456789012", "us-east-1", 42)?;
+    let app = ec2_mock::server::router(ec2_mock::server::AppState::new(&config));
+    rt.block_on(async move {
+        let via = Via::App(app.clone());
+        let subnets = slash16_subnets(&via, 1, n.div_ceil(SLASH16_USABLE)).await?;
+        let bodies: Vec<Bytes> = subnets.iter().map(|s| create_body(s)).collect();
+        let mut client = Client::open(&via).await?;
+        let Some(before) = heap_in_use() else {
+            return Ok(None);
+        };
+        for i in 0..n {
+            let (status, body) = client.post(bodies[i % bodies.len()].clone()).await?;
+            if status != 200 {
+                return Err(format!(
+                    "CreateNetworkInterface: HTTP {status}: {}",
+                    String::from_utf8_lossy(&body)
+                )
+                .into());
+            }
+        }
+        let after = heap_in_use().unwrap_or(before);
+        Ok(Some((after as f64 - before as f64) / n as f64))
     })
 }
 
 struct Rss {
+    heap_per_interface: Option<f64>,
     at_start: u64,
     after_first_request: u64,
     after_setup: u64,
@@ -842,7 +893,9 @@ fn rss(gen: &Runtime, opts: &Opts) -> Result<Rss> {
     gen.block_on(bulk_create(&via, &subnets, n, opts.conns))?;
     settle();
     let with_interfaces = spawned.vm_rss()?;
+    drop(spawned);
     Ok(Rss {
+        heap_per_interface: heap_per_interface(gen, n)?,
         at_start,
         after_first_request,
         after_setup,
@@ -1042,6 +1095,10 @@ fn run() -> Result<()> {
             s.endpoint_median_ms,
             verdict(s.median_ms <= TARGET_STARTUP_MS)
         );
+        println!(
+            "  (spawning `true` and waiting for its exit takes {:.2} ms here: the OS's share)",
+            s.baseline_median_ms
+        );
     }
     if let Some(r) = &rss {
         let idle = r.at_start.max(r.after_first_request);
@@ -1062,6 +1119,11 @@ fn run() -> Result<()> {
             per,
             verdict(per <= TARGET_BYTES_PER_INTERFACE)
         );
+        if let Some(heap) = r.heap_per_interface {
+            println!(
+                "  of which heap in use (in-process, glibc mallinfo2): {heap:.0} bytes per interface"
+            );
+        }
         println!(
             "  (size_of::<NetworkInterface>() = {} B inline, before its heap strings and vectors \
              and the maps that hold it)",
