@@ -70,7 +70,7 @@ pub fn describe_network_interfaces(call: &Call<'_>, world: &mut World) -> Ec2Res
     let sel = select(
         &world.network_interfaces,
         &ids,
-        |id| world.network_interface(id),
+        |id| world.network_interface_entry(id),
         &filters,
         &page,
     )?;

@@ -25,6 +25,19 @@ pub trait Filterable {
     fn filter_values(&self, name: &str) -> Vec<String>;
 }
 
+/// Boxed resources (kept boxed in their maps to keep the maps small) filter as themselves.
+impl<T: Filterable> Filterable for Box<T> {
+    const FILTER_NAMES: &'static [&'static str] = T::FILTER_NAMES;
+
+    fn tags(&self) -> &Tags {
+        (**self).tags()
+    }
+
+    fn filter_values(&self, name: &str) -> Vec<String> {
+        (**self).filter_values(name)
+    }
+}
+
 /// Refuses any filter name the resource type does not know, as EC2 does.
 pub fn check_names<T: Filterable>(filters: &[Filter]) -> Ec2Result<()> {
     for f in filters {

@@ -363,7 +363,7 @@ impl World {
                 e.private_ips
                     .iter()
                     .find(|p| p.address == ip)
-                    .map(|p| (e, p.primary))
+                    .map(|p| (&**e, p.primary))
             })
     }
 }

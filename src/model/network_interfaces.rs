@@ -217,6 +217,12 @@ pub(crate) fn ipv6_limit_exceeded() -> Ec2Error {
 impl World {
     /// Looks up an interface, answering EC2's Malformed or NotFound error.
     pub fn network_interface(&self, id: &str) -> Ec2Result<&NetworkInterface> {
+        self.network_interface_entry(id).map(|b| &**b)
+    }
+
+    /// The same lookup, as the map stores it, for the shared Describe mechanism.
+    #[allow(clippy::borrowed_box)] // `select` pages over the map's own value type.
+    pub fn network_interface_entry(&self, id: &str) -> Ec2Result<&Box<NetworkInterface>> {
         if !is_well_formed(id, "eni") {
             return Err(Ec2Error::NetworkInterfaceMalformed(id.to_owned()));
         }
@@ -344,8 +350,8 @@ impl World {
                 },
             );
         }
-        self.macs.insert(eni.mac_address.clone());
-        self.network_interfaces.insert(id.clone(), eni);
+        self.macs.insert(mac_number(&eni.mac_address));
+        self.network_interfaces.insert(id.clone(), Box::new(eni));
         Ok(id)
     }
 
@@ -513,7 +519,7 @@ impl World {
     fn unused_mac(&mut self) -> String {
         loop {
             let mac = new_mac(&mut self.rng);
-            if !self.macs.contains(&mac) {
+            if !self.macs.contains(&mac_number(&mac)) {
                 return mac;
             }
         }
@@ -537,7 +543,7 @@ impl World {
             };
             taken.give_back(subnet);
         }
-        self.macs.remove(&eni.mac_address);
+        self.macs.remove(&mac_number(&eni.mac_address));
         self.interface_permissions
             .retain(|_, p| p.network_interface_id != id);
         // A retry of the create after the delete makes a new interface: the token's
@@ -686,5 +692,32 @@ impl Filterable for NetworkInterface {
             // interfaces are never attached or associated.
             _ => Vec::new(),
         }
+    }
+}
+
+/// A MAC address `aa:bb:cc:dd:ee:ff` as its 48-bit number (0 for text of another shape,
+/// which never comes from `new_mac` nor passes the state-file checks).
+pub(crate) fn mac_number(mac: &str) -> u64 {
+    mac.split(':')
+        .try_fold(0u64, |acc, part| {
+            u8::from_str_radix(part, 16)
+                .ok()
+                .map(|b| (acc << 8) | u64::from(b))
+        })
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mac_number;
+
+    #[test]
+    fn mac_numbers_are_the_48_bits_and_distinct() {
+        assert_eq!(mac_number("02:74:b0:72:79:61"), 0x0274_b072_7961);
+        assert_ne!(
+            mac_number("02:74:b0:72:79:61"),
+            mac_number("02:74:b0:72:79:62")
+        );
+        assert_eq!(mac_number("not a mac"), 0);
     }
 }

@@ -1446,9 +1446,15 @@ impl Import<'_> {
                 return Err(fail(format!("MAC address {mac} is already {}'s", other.id)));
             }
             if let Some(eni) = self.world.network_interfaces.get_mut(&id) {
-                self.world.macs.remove(&eni.mac_address);
+                self.world
+                    .macs
+                    .remove(&crate::model::network_interfaces::mac_number(
+                        &eni.mac_address,
+                    ));
                 eni.mac_address = mac.clone();
-                self.world.macs.insert(mac.clone());
+                self.world
+                    .macs
+                    .insert(crate::model::network_interfaces::mac_number(mac));
             }
         }
         if let Some(token) = &e.client_token {
