@@ -137,38 +137,20 @@ impl Params {
 
 /// One form-encoded key or value: `+` → space, `%XX` → byte, then strict UTF-8.
 fn percent_decode(input: &[u8]) -> Ec2Result<String> {
-    fn hex(b: u8) -> Option<u8> {
-        match b {
-            b'0'..=b'9' => Some(b - b'0'),
-            b'a'..=b'f' => Some(b - b'a' + 10),
-            b'A'..=b'F' => Some(b - b'A' + 10),
-            _ => None,
-        }
-    }
-    let mut out = Vec::with_capacity(input.len());
-    let mut i = 0;
-    while i < input.len() {
-        match input[i] {
-            b'+' => out.push(b' '),
-            b'%' => match (
-                input.get(i + 1).copied().and_then(hex),
-                input.get(i + 2).copied().and_then(hex),
-            ) {
-                (Some(hi), Some(lo)) => {
-                    out.push(hi << 4 | lo);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).map_err(|_| {
-        Ec2Error::InvalidParameterValue(
-            "The request contains bytes that are not valid UTF-8; parameters must be UTF-8, percent-encoded".into(),
-        )
-    })
+    // `+` means space only in form encoding, so it is swapped before percent-decoding (an
+    // encoded plus, `%2B`, is still a plus afterwards).
+    let spaced: Vec<u8> = input
+        .iter()
+        .map(|&b| if b == b'+' { b' ' } else { b })
+        .collect();
+    percent_encoding::percent_decode(&spaced)
+        .decode_utf8()
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|_| {
+            Ec2Error::InvalidParameterValue(
+                "The request contains bytes that are not valid UTF-8; parameters must be UTF-8, percent-encoded".into(),
+            )
+        })
 }
 
 /// A view of the parameters under one dotted prefix (`""`, `PrivateIpAddresses.2.`, …).
