@@ -169,6 +169,18 @@ where
     })
 }
 
+/// Refuses a request that names the same address (or prefix) twice.
+pub(crate) fn no_repeats<T: Ord>(items: &[T], what: &str) -> Ec2Result<()> {
+    let mut sorted: Vec<&T> = items.iter().collect();
+    sorted.sort_unstable();
+    if sorted.windows(2).any(|w| w[0] == w[1]) {
+        return Err(Ec2Error::InvalidParameterValue(format!(
+            "The same {what} is specified more than once"
+        )));
+    }
+    Ok(())
+}
+
 /// `TagSpecification.N` for a create action whose resource type is `resource_type`.
 pub fn parse_tag_specifications(root: &Scope, resource_type: &str) -> Ec2Result<Vec<Tag>> {
     let mut tags = Vec::new();

@@ -4,12 +4,11 @@
 //! None of the four has `DryRun` in the botocore model, so no SDK sends it; it is accepted
 //! anyway because every mutating action of this server honours it the same way.
 
-use std::fmt::Display;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::{Ipv4Net, Ipv6Net};
 
-use crate::actions::common::dry_run;
+use crate::actions::common::{dry_run, no_repeats};
 use crate::actions::network_interfaces::{count, parse_ipv4, parse_ipv6, parse_prefix};
 use crate::actions::Call;
 use crate::error::{Ec2Error, Ec2Result};
@@ -17,7 +16,6 @@ use crate::model::allocator::{IPV4_PREFIX_LEN, IPV6_PREFIX_LEN};
 use crate::model::interface_addresses::{AddressSet, Ipv6Assignment, PrivateIpAssignment};
 use crate::model::World;
 use crate::wire::params::Scope;
-use crate::wire::xml::XmlWriter;
 
 pub fn assign_private_ip_addresses(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
     let p = call.root();
@@ -75,8 +73,8 @@ pub fn assign_ipv6_addresses(call: &Call<'_>, world: &mut World) -> Ec2Result<Ve
     check_ipv6_assignment(&req)?;
     let done = world.assign_ipv6_addresses(&id, &req, dry)?;
     Ok(call.reply(|w| {
-        string_list(w, "assignedIpv6Addresses", &done.addresses);
-        string_list(w, "assignedIpv6PrefixSet", &done.prefixes);
+        w.string_list("assignedIpv6Addresses", &done.addresses);
+        w.string_list("assignedIpv6PrefixSet", &done.prefixes);
         w.text("networkInterfaceId", &id);
     }))
 }
@@ -94,8 +92,8 @@ pub fn unassign_ipv6_addresses(call: &Call<'_>, world: &mut World) -> Ec2Result<
     world.unassign_ipv6_addresses(&id, &req, dry)?;
     Ok(call.reply(|w| {
         w.text("networkInterfaceId", &id);
-        string_list(w, "unassignedIpv6Addresses", &req.addresses);
-        string_list(w, "unassignedIpv6PrefixSet", &req.prefixes);
+        w.string_list("unassignedIpv6Addresses", &req.addresses);
+        w.string_list("unassignedIpv6PrefixSet", &req.prefixes);
     }))
 }
 
@@ -172,28 +170,4 @@ fn check_removal<A: Ord, P: Ord>(req: &AddressSet<A, P>, names: &str) -> Ec2Resu
     }
     no_repeats(&req.addresses, "address")?;
     no_repeats(&req.prefixes, "prefix")
-}
-
-fn no_repeats<T: Ord>(items: &[T], what: &str) -> Ec2Result<()> {
-    let mut sorted: Vec<&T> = items.iter().collect();
-    sorted.sort_unstable();
-    if sorted.windows(2).any(|w| w[0] == w[1]) {
-        return Err(Ec2Error::InvalidParameterValue(format!(
-            "The same {what} is specified more than once"
-        )));
-    }
-    Ok(())
-}
-
-/// A list of plain strings, `<name><item>v</item>…</name>`, or `<name/>` when empty.
-fn string_list<T: Display>(w: &mut XmlWriter, name: &str, items: &[T]) {
-    if items.is_empty() {
-        w.list(name, items, |_, _| {});
-    } else {
-        w.node(name, |w| {
-            for item in items {
-                w.text("item", item);
-            }
-        });
-    }
 }

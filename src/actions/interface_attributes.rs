@@ -8,6 +8,7 @@
 //! written to pass against Amazon, confirm the first for both Modify and Describe.
 
 use crate::actions::common::dry_run;
+use crate::actions::network_interfaces::check_description;
 use crate::actions::network_interfaces::parse_connection_tracking;
 use crate::actions::Call;
 use crate::error::{Ec2Error, Ec2Result};
@@ -16,9 +17,6 @@ use crate::model::network_interfaces::{ConnectionTracking, NetworkInterface};
 use crate::model::World;
 use crate::wire::params::Scope;
 use crate::wire::xml::XmlWriter;
-
-/// CreateNetworkInterface's limit on a description, which EC2 keeps for changes too.
-const MAX_DESCRIPTION_CHARS: usize = 255;
 
 pub fn modify_network_interface_attribute(
     call: &Call<'_>,
@@ -222,11 +220,7 @@ fn validate_modify(r: Requested) -> Ec2Result<AttributeChange> {
         }
     }
     if let Some(d) = r.description {
-        if d.chars().count() > MAX_DESCRIPTION_CHARS {
-            return Err(Ec2Error::InvalidParameterValue(format!(
-                "The description must be at most {MAX_DESCRIPTION_CHARS} characters long"
-            )));
-        }
+        check_description(&d)?;
         return Ok(AttributeChange::Description(d));
     }
     if let Some(v) = r.source_dest_check {

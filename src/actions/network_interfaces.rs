@@ -8,11 +8,13 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use ipnet::{Ipv4Net, Ipv6Net};
 
 use crate::actions::common::{
-    dry_run, parse_filters, parse_page, parse_tag_specifications, select, write_next_token,
-    write_tag_set,
+    dry_run, no_repeats, parse_filters, parse_page, parse_tag_specifications, select,
+    write_next_token, write_tag_set,
 };
 use crate::actions::Call;
 use crate::error::{Ec2Error, Ec2Result};
+use crate::model::allocator::{IPV4_PREFIX_LEN, IPV6_PREFIX_LEN};
+use crate::model::interface_addresses::total;
 use crate::model::network_interfaces::{
     ipv6_limit_exceeded, ConnectionTracking, InterfaceType, NetworkInterface, NewNetworkInterface,
     MAX_IPV4_PER_INTERFACE, MAX_IPV6_PER_INTERFACE,
@@ -117,13 +119,13 @@ fn parse_create(p: &Scope<'_>) -> Ec2Result<NewNetworkInterface> {
     let mut ipv4_prefixes = Vec::new();
     for item in p.list("Ipv4Prefix") {
         let prefix = item.required_string("Ipv4Prefix")?;
-        ipv4_prefixes.push(parse_prefix::<Ipv4Net>(&prefix, 28)?);
+        ipv4_prefixes.push(parse_prefix::<Ipv4Net>(&prefix, IPV4_PREFIX_LEN)?);
     }
     let ipv4_prefix_count = count(p, "Ipv4PrefixCount")?;
     let mut ipv6_prefixes = Vec::new();
     for item in p.list("Ipv6Prefix") {
         let prefix = item.required_string("Ipv6Prefix")?;
-        ipv6_prefixes.push(parse_prefix::<Ipv6Net>(&prefix, 80)?);
+        ipv6_prefixes.push(parse_prefix::<Ipv6Net>(&prefix, IPV6_PREFIX_LEN)?);
     }
     let ipv6_prefix_count = count(p, "Ipv6PrefixCount")?;
     let ipv6_address_count = p
@@ -147,11 +149,7 @@ fn parse_create(p: &Scope<'_>) -> Ec2Result<NewNetworkInterface> {
     let tags = parse_tag_specifications(p, "network-interface")?;
     let client_token = p.string("ClientToken");
 
-    if description.chars().count() > 255 {
-        return Err(Ec2Error::InvalidParameterValue(
-            "The description must be at most 255 characters long".into(),
-        ));
-    }
+    check_description(&description)?;
 
     // The primary address: PrivateIpAddress, else the list entry marked primary. When
     // neither names one, the first listed address is the primary (the list is the only
@@ -180,16 +178,11 @@ fn parse_create(p: &Scope<'_>) -> Ec2Result<NewNetworkInterface> {
         }
         secondary_ips.push(*addr);
     }
-    let mut all_v4: Vec<Ipv4Addr> = primary_ip
+    let all_v4: Vec<Ipv4Addr> = primary_ip
         .into_iter()
         .chain(secondary_ips.iter().copied())
         .collect();
-    all_v4.sort_unstable();
-    if all_v4.windows(2).any(|w| w[0] == w[1]) {
-        return Err(Ec2Error::InvalidParameterValue(
-            "The same private IP address is specified more than once".into(),
-        ));
-    }
+    no_repeats(&all_v4, "private IP address")?;
 
     // "You can't specify X if you've specified Y", as the API reference lists them. A
     // secondary count sits happily with a primary given in the list (the reference's
@@ -230,13 +223,8 @@ fn parse_create(p: &Scope<'_>) -> Ec2Result<NewNetworkInterface> {
             "Only one IPv6 address can be designated as primary".into(),
         ));
     }
-    let mut all_v6: Vec<Ipv6Addr> = ipv6_addresses.iter().map(|(a, _)| *a).collect();
-    all_v6.sort_unstable();
-    if all_v6.windows(2).any(|w| w[0] == w[1]) {
-        return Err(Ec2Error::InvalidParameterValue(
-            "The same IPv6 address is specified more than once".into(),
-        ));
-    }
+    let all_v6: Vec<Ipv6Addr> = ipv6_addresses.iter().map(|(a, _)| *a).collect();
+    no_repeats(&all_v6, "IPv6 address")?;
     let ipv6_addresses_given = ipv6_address_count.unwrap_or(0) > 0 || !ipv6_addresses.is_empty();
     if enable_primary_ipv6
         && !ipv6_addresses_given
@@ -258,18 +246,22 @@ fn parse_create(p: &Scope<'_>) -> Ec2Result<NewNetworkInterface> {
     // The primary counts whether named or chosen by EC2: every interface but an efa-only one
     // gets one.
     let has_primary = primary_ip.is_some() || interface_type != Some(InterfaceType::EfaOnly);
-    let v4_total = u64::from(has_primary)
-        + secondary_ips.len() as u64
-        + secondary_count as u64
-        + ipv4_prefixes.len() as u64
-        + ipv4_prefix_count as u64;
+    let v4_total = total(&[
+        usize::from(has_primary),
+        secondary_ips.len(),
+        secondary_count,
+        ipv4_prefixes.len(),
+        ipv4_prefix_count,
+    ]);
     if v4_total > MAX_IPV4_PER_INTERFACE {
         return Err(Ec2Error::PrivateIpAddressLimitExceeded);
     }
-    let v6_total = ipv6_address_count.unwrap_or(0) as u64
-        + ipv6_addresses.len() as u64
-        + ipv6_prefixes.len() as u64
-        + ipv6_prefix_count as u64;
+    let v6_total = total(&[
+        ipv6_address_count.unwrap_or(0),
+        ipv6_addresses.len(),
+        ipv6_prefixes.len(),
+        ipv6_prefix_count,
+    ]);
     if v6_total > MAX_IPV6_PER_INTERFACE {
         return Err(ipv6_limit_exceeded());
     }
@@ -294,6 +286,18 @@ fn parse_create(p: &Scope<'_>) -> Ec2Result<NewNetworkInterface> {
         tags,
         client_token: client_token.map(|t| (t, String::new())),
     })
+}
+
+/// CreateNetworkInterface's limit on a description, which EC2 keeps for changes too.
+pub(crate) const MAX_DESCRIPTION_CHARS: usize = 255;
+
+pub(crate) fn check_description(description: &str) -> Ec2Result<()> {
+    if description.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(Ec2Error::InvalidParameterValue(format!(
+            "The description must be at most {MAX_DESCRIPTION_CHARS} characters long"
+        )));
+    }
+    Ok(())
 }
 
 pub(crate) fn parse_ipv4(value: &str) -> Ec2Result<Ipv4Addr> {

@@ -84,7 +84,7 @@ fn efa_only_refused(id: &str) -> Ec2Error {
 }
 
 /// Sums requested amounts without overflow: a count of 2^63 must still read as "too many".
-fn total(parts: &[usize]) -> u64 {
+pub(crate) fn total(parts: &[usize]) -> u64 {
     parts
         .iter()
         .fold(0u64, |acc, &n| acc.saturating_add(n as u64))
@@ -172,9 +172,15 @@ impl World {
                 return Err(e);
             }
         };
-        if dry_run {
+        // The interface was looked up at the start and nothing since could remove it, but the
+        // moves below must not start unless the arrival has somewhere to land.
+        if dry_run || !self.network_interfaces.contains_key(id) {
             taken.give_back(subnet);
-            return Err(Ec2Error::DryRunOperation);
+            return Err(if dry_run {
+                Ec2Error::DryRunOperation
+            } else {
+                Ec2Error::NetworkInterfaceNotFound(id.to_owned())
+            });
         }
 
         for (ip, holder) in req.addresses.iter().zip(&holders) {

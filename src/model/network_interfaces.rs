@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use ipnet::{Ipv4Net, Ipv6Net};
 
 use crate::error::{Ec2Error, Ec2Result};
-use crate::model::allocator::AllocError;
+use crate::model::allocator::{AllocError, IPV4_PREFIX_LEN, IPV6_PREFIX_LEN};
 use crate::model::filters::Filterable;
 use crate::model::ids::{check_fixed_id, is_well_formed, new_id, new_mac};
 use crate::model::regions::Zone;
@@ -427,7 +427,7 @@ impl World {
             subnet
                 .pool
                 .allocate_prefix(prefix)
-                .map_err(|e| prefix_error(prefix.to_string(), 28, e))?;
+                .map_err(|e| prefix_error(prefix.to_string(), IPV4_PREFIX_LEN, e))?;
             taken.v4_prefixes.push(prefix);
         }
         let primary = match req.primary_ip {
@@ -491,7 +491,7 @@ impl World {
             block
                 .pool
                 .allocate_prefix(prefix)
-                .map_err(|e| prefix_error(prefix.to_string(), 80, e))?;
+                .map_err(|e| prefix_error(prefix.to_string(), IPV6_PREFIX_LEN, e))?;
             taken.v6_prefixes.push(prefix);
         }
         if ipv6_count > 0 {

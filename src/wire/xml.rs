@@ -78,6 +78,21 @@ impl XmlWriter {
         self
     }
 
+    /// A list of plain strings, `<name><item>v</item>…</name>`, or `<name/>` when empty.
+    pub fn string_list<T: Display>(&mut self, name: &str, items: &[T]) -> &mut Self {
+        self.list(name, items, |w, item| {
+            w.inner_text(item);
+        })
+    }
+
+    /// Escaped text directly inside the element being written (an `<item>` of a string list).
+    fn inner_text(&mut self, value: impl Display) {
+        let value = value.to_string();
+        if !value.is_empty() {
+            self.event(Event::Text(BytesText::new(&value)));
+        }
+    }
+
     fn into_bytes(self) -> Vec<u8> {
         self.inner.into_inner()
     }
