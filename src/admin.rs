@@ -164,6 +164,12 @@ fn filter(uri: &Uri) -> Result<WorldFilter, String> {
     let mut filter = WorldFilter::default();
     for (key, value) in pairs {
         match key.as_str() {
+            "account" | "region"
+                if (key == "account" && filter.account_id.is_some())
+                    || (key == "region" && filter.region.is_some()) =>
+            {
+                return Err(format!("'{key}' is given more than once"));
+            }
             "account" => {
                 if value.len() != 12 || !value.bytes().all(|b| b.is_ascii_digit()) {
                     return Err(format!("account '{value}' is not a 12-digit account ID"));

@@ -674,7 +674,9 @@ fn write_permissions(w: &mut XmlWriter, name: &str, rules: &[Rule]) {
         w.list(
             "groups",
             members.iter().filter_map(|r| match &r.peer {
-                Peer::Group { group_id, user_id } => Some((group_id, user_id, r)),
+                Peer::Group {
+                    group_id, user_id, ..
+                } => Some((group_id, user_id, r)),
                 _ => None,
             }),
             |w, (group_id, user_id, r)| {
@@ -739,7 +741,9 @@ fn write_rule(w: &mut XmlWriter, group: &SecurityGroup, rule: &Rule, egress: boo
         Peer::PrefixList(p) => {
             w.text("prefixListId", p);
         }
-        Peer::Group { group_id, user_id } => {
+        Peer::Group {
+            group_id, user_id, ..
+        } => {
             w.node("referencedGroupInfo", |w| {
                 w.text("groupId", group_id);
                 w.text("userId", user_id);

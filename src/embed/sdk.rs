@@ -61,11 +61,17 @@ impl MockServer {
 /// The plain-HTTP client the SDK configurations here use, for configurations built
 /// elsewhere (such as `aws_config::defaults(…).http_client(sdk_http_client())`).
 pub fn sdk_http_client() -> SharedHttpClient {
-    SharedHttpClient::new(ReqwestConnector::default())
+    // No proxy: the server is on loopback, and HTTP(S)_PROXY on a CI machine must not route
+    // requests for 127.0.0.1 through it.
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap_or_default();
+    SharedHttpClient::new(ReqwestConnector(client))
 }
 
 /// An `HttpClient` for the SDK that sends each request with reqwest.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct ReqwestConnector(reqwest::Client);
 
 impl HttpConnector for ReqwestConnector {

@@ -46,7 +46,13 @@ pub struct Rule {
 pub enum Peer {
     Ipv4(Ipv4Net),
     Ipv6(Ipv6Net),
-    Group { group_id: String, user_id: String },
+    /// A referenced group; its name is kept because the `ip-permission.group-name` filters
+    /// need it and EC2 group names never change.
+    Group {
+        group_id: String,
+        user_id: String,
+        group_name: String,
+    },
     PrefixList(String),
 }
 
@@ -77,6 +83,7 @@ impl SecurityGroup {
             peer: Peer::Group {
                 group_id: group.id.clone(),
                 user_id: owner_id.to_owned(),
+                group_name: DEFAULT_GROUP_NAME.to_owned(),
             },
             description: None,
             tags: Tags::default(),
@@ -514,6 +521,7 @@ impl World {
                 Ok(Peer::Group {
                     group_id: referenced.id.clone(),
                     user_id: referenced.owner_id.clone(),
+                    group_name: referenced.name.clone(),
                 })
             }
         }
@@ -526,6 +534,7 @@ impl Filterable for SecurityGroup {
         "egress.ip-permission.cidr",
         "egress.ip-permission.from-port",
         "egress.ip-permission.group-id",
+        "egress.ip-permission.group-name",
         "egress.ip-permission.ipv6-cidr",
         "egress.ip-permission.prefix-list-id",
         "egress.ip-permission.protocol",
@@ -536,6 +545,7 @@ impl Filterable for SecurityGroup {
         "ip-permission.cidr",
         "ip-permission.from-port",
         "ip-permission.group-id",
+        "ip-permission.group-name",
         "ip-permission.ipv6-cidr",
         "ip-permission.prefix-list-id",
         "ip-permission.protocol",
@@ -573,6 +583,7 @@ impl Filterable for SecurityGroup {
                 ("ipv6-cidr", Peer::Ipv6(n)) => Some(n.to_string()),
                 ("group-id", Peer::Group { group_id, .. }) => Some(group_id.clone()),
                 ("user-id", Peer::Group { user_id, .. }) => Some(user_id.clone()),
+                ("group-name", Peer::Group { group_name, .. }) => Some(group_name.clone()),
                 ("prefix-list-id", Peer::PrefixList(p)) => Some(p.clone()),
                 ("protocol", _) => Some(r.protocol.clone()),
                 ("from-port", _) => r.from_port.map(|p| p.to_string()),

@@ -969,17 +969,13 @@ impl Import<'_> {
     fn subnet(&mut self, i: usize, e: &SubnetEntry) -> Result<(), LoadError> {
         let entry = self.entry("subnets", i, e.id.as_deref());
         let fail = |message: String| LoadError::new(entry.clone(), message);
-        let cidr: Ipv4Net = e
-            .cidr_block
-            .parse()
-            .map_err(|_| fail(format!("'{}' is not an IPv4 CIDR block", e.cidr_block)))?;
+        // The same strict parsers as VPC blocks: a file that says 10.0.0.5/24 is refused,
+        // not silently read as 10.0.0.0/24.
+        let cidr: Ipv4Net = parse_v4_block(&e.cidr_block).map_err(&fail)?;
         let ipv6_cidr = e
             .ipv6_cidr_block
             .as_deref()
-            .map(|b| {
-                b.parse::<Ipv6Net>()
-                    .map_err(|_| fail(format!("'{b}' is not an IPv6 CIDR block")))
-            })
+            .map(|b| parse_v6_block(b).map_err(&fail))
             .transpose()?;
         if e.ipv6_cidr_block.is_none() && e.ipv6_cidr_block_association_id.is_some() {
             return Err(fail(
@@ -1256,16 +1252,7 @@ impl Import<'_> {
         let peer = if let Some(c) = &e.cidr_ipv4 {
             PeerSpec::Ipv4(parse_v4_block(c).map_err(&fail)?)
         } else if let Some(c) = &e.cidr_ipv6 {
-            let net: Ipv6Net = c
-                .parse()
-                .map_err(|_| fail(format!("'{c}' is not an IPv6 CIDR block")))?;
-            if net != net.trunc() {
-                return Err(fail(format!(
-                    "CIDR {c} has host bits set; the block is {}",
-                    net.trunc()
-                )));
-            }
-            PeerSpec::Ipv6(net)
+            PeerSpec::Ipv6(parse_v6_block(c).map_err(&fail)?)
         } else if let Some(g) = &e.referenced_group_id {
             PeerSpec::Group {
                 group_id: Some(g.clone()),
@@ -1287,7 +1274,8 @@ impl Import<'_> {
             from_port,
             to_port,
             peer,
-            description: e.description.clone(),
+            // The API drops an empty description; a file must not make a state it cannot.
+            description: e.description.clone().filter(|d| !d.is_empty()),
         };
         let group = security_groups::GroupRef::Id(group_id.to_owned());
         let added = self

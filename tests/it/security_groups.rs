@@ -1530,3 +1530,52 @@ async fn dry_run_checks_everything_and_changes_nothing() {
     .await;
     r.err400("CannotDelete");
 }
+
+/// `ip-permission.group-name` and `egress.ip-permission.group-name` are documented filters:
+/// they find groups by the name of a group their rules reference.
+#[tokio::test]
+async fn rules_referencing_a_group_are_found_by_its_name() {
+    let s = Server::start().await;
+    let db = create_group(&s, "db", None).await;
+    let app = create_group(&s, "app", None).await;
+    for action in [
+        "AuthorizeSecurityGroupIngress",
+        "AuthorizeSecurityGroupEgress",
+    ] {
+        s.call(
+            action,
+            &[
+                ("GroupId", &db),
+                ("IpPermissions.1.IpProtocol", "tcp"),
+                ("IpPermissions.1.FromPort", "5432"),
+                ("IpPermissions.1.ToPort", "5432"),
+                ("IpPermissions.1.Groups.1.GroupId", &app),
+            ],
+        )
+        .await
+        .ok();
+    }
+    for filter in [
+        "ip-permission.group-name",
+        "egress.ip-permission.group-name",
+    ] {
+        let r = s
+            .call(
+                "DescribeSecurityGroups",
+                &[("Filter.1.Name", filter), ("Filter.1.Value.1", "ap*")],
+            )
+            .await;
+        assert_eq!(r.ok().all("groupName"), ["db"], "{filter}");
+    }
+    // Every default group references itself by the name `default`.
+    let r = s
+        .call(
+            "DescribeSecurityGroups",
+            &[
+                ("Filter.1.Name", "ip-permission.group-name"),
+                ("Filter.1.Value.1", "default"),
+            ],
+        )
+        .await;
+    assert_eq!(r.ok().all("groupName"), ["default"]);
+}
