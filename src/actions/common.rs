@@ -35,12 +35,17 @@ pub struct Page {
 }
 
 pub fn parse_page(root: &Scope) -> Ec2Result<Page> {
+    parse_page_within(root, 5, 1000)
+}
+
+/// `MaxResults` within an action's own bounds, and `NextToken`.
+pub fn parse_page_within(root: &Scope, min: i64, max: i64) -> Ec2Result<Page> {
     let max_results = match root.int("MaxResults")? {
         None => None,
-        Some(n) if (5..=1000).contains(&n) => Some(n as usize),
+        Some(n) if (min..=max).contains(&n) => Some(n as usize),
         Some(n) => {
             return Err(Ec2Error::InvalidParameterValue(format!(
-                "Value ( {n} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000."
+                "Value ( {n} ) for parameter maxResults is invalid. Expecting a value between {min} and {max}."
             )))
         }
     };

@@ -1,7 +1,7 @@
 //! CreateNetworkInterfacePermission, DescribeNetworkInterfacePermissions,
 //! DeleteNetworkInterfacePermission.
 
-use crate::actions::common::{dry_run, parse_filters, select, write_next_token, Page};
+use crate::actions::common::{dry_run, parse_filters, parse_page_within, select, write_next_token};
 use crate::actions::Call;
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::interface_permissions::{Grantee, InterfacePermission, PermissionType};
@@ -69,22 +69,10 @@ pub fn describe_network_interface_permissions(
     let p = call.root();
     let ids = p.string_list("NetworkInterfacePermissionId");
     let filters = parse_filters(&p)?;
-    let max_results = p.int("MaxResults")?;
-    let next_token = p.string("NextToken");
+    let mut page = parse_page_within(&p, MIN_RESULTS, MAX_RESULTS)?;
     call.finish()?;
-    let max_results = match max_results {
-        None => DEFAULT_RESULTS,
-        Some(n) if (MIN_RESULTS..=MAX_RESULTS).contains(&n) => n as usize,
-        Some(n) => {
-            return Err(Ec2Error::InvalidParameterValue(format!(
-                "Value ( {n} ) for parameter maxResults is invalid. Expecting a value between {MIN_RESULTS} and {MAX_RESULTS}."
-            )))
-        }
-    };
-    let page = Page {
-        max_results: Some(max_results),
-        next_token,
-    };
+    // Unlike the other Describe calls, this one pages by default (the API reference says so).
+    page.max_results = Some(page.max_results.unwrap_or(DEFAULT_RESULTS));
     let world = &*world;
     let sel = select(
         &world.interface_permissions,
