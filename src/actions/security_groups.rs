@@ -9,6 +9,7 @@ use crate::actions::common::{
 };
 use crate::actions::Call;
 use crate::error::{Ec2Error, Ec2Result};
+use crate::model::filters;
 use crate::model::security_groups::{
     GroupRef, NewSecurityGroup, Peer, PeerSpec, Revocation, Rule, RuleSpec, SecurityGroup,
 };
@@ -70,6 +71,9 @@ pub fn describe_security_groups(call: &Call<'_>, world: &mut World) -> Ec2Result
     let filters = parse_filters(&p)?;
     let page = parse_page(&p)?;
     call.finish()?;
+    // Filter names are checked before group names are looked up, as in every other Describe,
+    // so a bad filter is reported as such even when a name also misses.
+    filters::check_names::<SecurityGroup>(&filters)?;
     let world = &*world;
     for name in &names {
         ids.push(world.security_group_by_name(name)?.id.clone());

@@ -1579,3 +1579,24 @@ async fn rules_referencing_a_group_are_found_by_its_name() {
         .await;
     assert_eq!(r.ok().all("groupName"), ["default"]);
 }
+
+/// A bad filter is reported as a bad filter even when a GroupName also misses, as every
+/// other Describe action reports it.
+#[tokio::test]
+async fn a_bad_filter_is_reported_before_a_missing_group_name() {
+    let s = Server::start().await;
+    let r = s
+        .call(
+            "DescribeSecurityGroups",
+            &[
+                ("GroupName.1", "no-such-group"),
+                ("Filter.1.Name", "no-such-filter"),
+                ("Filter.1.Value.1", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.err400("InvalidParameterValue"),
+        "The filter 'no-such-filter' is invalid"
+    );
+}
