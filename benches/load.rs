@@ -23,6 +23,9 @@
 //! bench (`CARGO_BIN_EXE_ec2-mock`, i.e. `target/release/ec2-mock`; `EC2_MOCK_BIN`
 //! overrides it). Heap bytes per interface come from glibc's `mallinfo2` in this process.
 
+// A benchmark measures real time and draws its own load at random.
+#![allow(clippy::disallowed_methods)]
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream as StdTcpStream};
@@ -664,7 +667,7 @@ fn scenario(
 
     let secs = opts.secs.min(1.0);
     let config = ec2_mock::Config::new("123456789012", "us-east-1", 42)?;
-    let app = ec2_mock::server::router(ec2_mock::server::AppState::new(&config));
+    let app = ec2_mock::server::router(ec2_mock::app::AppState::new(&config));
     let app_body = setup(gen, &Via::App(app.clone()), opts)?;
     ours.app_us = in_process(gen, app, secs, app_body)?;
     ceiling.app_us = in_process(gen, minimal_app(reply_bytes), secs, next_body)?;
@@ -824,6 +827,7 @@ fn startup(runs: usize) -> Result<Startup> {
 
 /// Bytes the allocator has handed out and not taken back (glibc, main arena only).
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)] // The one FFI call of the crate's targets: glibc's heap counters.
 fn heap_in_use() -> Option<u64> {
     // SAFETY: mallinfo2 only reads the allocator's counters.
     let info = unsafe { libc::mallinfo2() };
@@ -839,7 +843,7 @@ fn heap_in_use() -> Option<u64> {
 /// time on this thread (so every allocation lands in the arena `mallinfo2` reports).
 fn heap_per_interface(rt: &Runtime, n: usize) -> Result<Option<f64>> {
     let config = ec2_mock::Config::new("123456789012", "us-east-1", 42)?;
-    let app = ec2_mock::server::router(ec2_mock::server::AppState::new(&config));
+    let app = ec2_mock::server::router(ec2_mock::app::AppState::new(&config));
     rt.block_on(async move {
         let via = Via::App(app.clone());
         let subnets = slash16_subnets(&via, 1, n.div_ceil(SLASH16_USABLE)).await?;

@@ -12,8 +12,6 @@
 //! worlds. Every answer is JSON; a wrong method is 405 and an unknown path 404, both with a
 //! JSON error. Each request is logged as one line (method, path, status, latency).
 
-use std::time::Instant;
-
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::middleware::Next;
@@ -22,11 +20,15 @@ use axum::routing::{any, get, post, MethodRouter};
 use axum::Router;
 use serde::Serialize;
 
-use crate::model::regions;
-use crate::model::snapshot::WorldSummary;
-use crate::model::WorldFilter;
-use crate::server::{AppState, ADMIN_PREFIX};
+use crate::app::AppState;
+use crate::model::{regions, WorldFilter, WorldSummary};
+use crate::snapshot::export;
+use crate::sources::Stopwatch;
 use crate::state::persist_change;
+use crate::values::is_account_id;
+
+/// The prefix of ec2-mock's own endpoints; EC2 itself only ever uses `/`.
+pub const ADMIN_PREFIX: &str = "/_ec2-mock";
 
 /// The admin routes, to merge into the server's router.
 pub fn routes() -> Router<AppState> {
@@ -60,7 +62,7 @@ fn only(allowed: &'static str, route: MethodRouter<AppState>) -> MethodRouter<Ap
 
 /// One log line per admin request, as EC2 requests get.
 async fn log_request(request: Request, next: Next) -> Response {
-    let started = Instant::now();
+    let started = Stopwatch::start();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let response = next.run(request).await;
@@ -171,7 +173,7 @@ fn filter(uri: &Uri) -> Result<WorldFilter, String> {
                 return Err(format!("'{key}' is given more than once"));
             }
             "account" => {
-                if value.len() != 12 || !value.bytes().all(|b| b.is_ascii_digit()) {
+                if !is_account_id(&value) {
                     return Err(format!("account '{value}' is not a 12-digit account ID"));
                 }
                 filter.account_id = Some(value);
@@ -207,8 +209,10 @@ async fn reset(State(state): State<AppState>, uri: Uri) -> Response {
         Err(message) => return bad_filter(&message),
     };
     let reset = state.backend.reset(&filter);
-    if let Err(message) = persist_change(&state).await {
-        return error(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", &message);
+    if let Some(persister) = state.persister.clone() {
+        if let Err(message) = persist_change(persister, state.backend.clone()).await {
+            return error(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", &message);
+        }
     }
     let reset = reset
         .into_iter()
@@ -221,31 +225,30 @@ async fn state(State(state): State<AppState>, uri: Uri) -> Response {
     match filter(&uri) {
         Ok(filter) => json_bytes(
             StatusCode::OK,
-            state.backend.export(&filter).to_json_pretty(),
+            export(&state.backend, &filter).to_json_pretty(),
         ),
         Err(message) => bad_filter(&message),
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SummaryBody {
-    worlds: Vec<WorldSummary>,
-    totals: Totals,
-}
+/// One world's counts as the summary lists them: `account`, `region`, then one field per
+/// counted kind (`crate::kinds`) and the address totals.
+struct SummaryRow<'a>(&'a WorldSummary);
 
-#[derive(Serialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct Totals {
-    worlds: usize,
-    vpcs: usize,
-    subnets: usize,
-    security_groups: usize,
-    security_group_rules: usize,
-    network_interfaces: usize,
-    interface_permissions: usize,
-    private_ip_addresses: usize,
-    ipv6_addresses: usize,
+impl Serialize for SummaryRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let w = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("account", &w.account)?;
+        map.serialize_entry("region", &w.region)?;
+        for (name, count) in &w.kinds {
+            map.serialize_entry(name, count)?;
+        }
+        map.serialize_entry("privateIpAddresses", &w.private_ip_addresses)?;
+        map.serialize_entry("ipv6Addresses", &w.ipv6_addresses)?;
+        map.end()
+    }
 }
 
 async fn summary(State(state): State<AppState>, uri: Uri) -> Response {
@@ -254,19 +257,44 @@ async fn summary(State(state): State<AppState>, uri: Uri) -> Response {
         Err(message) => return bad_filter(&message),
     };
     let worlds = state.backend.summary(&filter);
-    let mut totals = Totals {
-        worlds: worlds.len(),
-        ..Totals::default()
-    };
+    // Totals have the same fields, summed, with `worlds` first.
+    let mut totals = WorldSummary::default();
     for w in &worlds {
-        totals.vpcs += w.vpcs;
-        totals.subnets += w.subnets;
-        totals.security_groups += w.security_groups;
-        totals.security_group_rules += w.security_group_rules;
-        totals.network_interfaces += w.network_interfaces;
-        totals.interface_permissions += w.interface_permissions;
+        for (name, count) in &w.kinds {
+            match totals.kinds.iter_mut().find(|(n, _)| n == name) {
+                Some((_, total)) => *total += count,
+                None => totals.kinds.push((name, *count)),
+            }
+        }
         totals.private_ip_addresses += w.private_ip_addresses;
         totals.ipv6_addresses += w.ipv6_addresses;
     }
-    json(StatusCode::OK, &SummaryBody { worlds, totals })
+    if worlds.is_empty() {
+        totals.kinds = crate::kinds::KINDS
+            .iter()
+            .filter_map(|k| k.summary.map(|name| (name, 0)))
+            .collect();
+    }
+    let mut body = serde_json::Map::new();
+    body.insert(
+        "worlds".into(),
+        serde_json::Value::Array(
+            worlds
+                .iter()
+                .map(|w| serde_json::to_value(SummaryRow(w)).unwrap_or_default())
+                .collect(),
+        ),
+    );
+    let mut total = serde_json::Map::new();
+    total.insert("worlds".into(), worlds.len().into());
+    for (name, count) in &totals.kinds {
+        total.insert((*name).into(), (*count).into());
+    }
+    total.insert(
+        "privateIpAddresses".into(),
+        totals.private_ip_addresses.into(),
+    );
+    total.insert("ipv6Addresses".into(), totals.ipv6_addresses.into());
+    body.insert("totals".into(), serde_json::Value::Object(total));
+    json(StatusCode::OK, &serde_json::Value::Object(body))
 }

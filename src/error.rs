@@ -2,8 +2,13 @@
 //!
 //! One enum, exhaustive matches, no catch-all: adding a variant forces its code and status
 //! to be written down next to every other one, which is how EC2 fidelity stays reviewable.
+//! Lookups of every resource kind share `NotFound`/`Malformed`, whose codes and messages are
+//! the kind's row in [`crate::kinds::KINDS`]. Errors carry data (the address, its holder),
+//! and every message is written in the one `Display` below.
 
 use std::fmt;
+
+use crate::kinds::Kind;
 
 /// An error EC2 would return, rendered as `<Response><Errors><Error>…` by the wire layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,26 +33,29 @@ pub enum Ec2Error {
     IdempotentParameterMismatch(String),
 
     // Resource lookups.
-    VpcNotFound(String),
-    VpcMalformed(String),
-    SubnetNotFound(String),
-    SubnetMalformed(String),
-    GroupNotFound(String),
+    /// A well-formed ID of `kind` that names nothing in this world.
+    NotFound {
+        kind: Kind,
+        id: String,
+    },
+    /// An ID that is not of `kind`'s shape (build with [`Ec2Error::malformed`]).
+    Malformed {
+        kind: Kind,
+        id: String,
+    },
     GroupNameNotFound {
         name: String,
         vpc_id: String,
     },
-    GroupIdMalformed(String),
-    NetworkInterfaceNotFound(String),
-    NetworkInterfaceMalformed(String),
-    /// An interface attachment ID; interfaces are never attached here, so none exists.
-    AttachmentNotFound(String),
-    NetworkInterfacePermissionNotFound(String),
 
     // Resource rules.
     VpcRange(String),
     SubnetRange(String),
-    SubnetConflict(String),
+    /// A subnet block overlapping another subnet's (`with`, when known) in the same VPC.
+    SubnetConflict {
+        cidr: String,
+        with: Option<String>,
+    },
     GroupDuplicate {
         name: String,
         vpc_id: String,
@@ -60,14 +68,28 @@ pub enum Ec2Error {
     PermissionDuplicate(String),
     PermissionNotFound,
     PermissionMalformed(String),
-    SecurityGroupRuleNotFound(String),
-    SecurityGroupRuleMalformed(String),
     /// A rule names a security group of another VPC (peering is not modelled).
     GroupInOtherNetwork,
     /// A call that defaults to the default VPC, in an account that no longer has one.
     VpcIdNotSpecified,
-    InvalidIpAddressInUse(String),
-    InsufficientFreeAddressesInSubnet(String),
+    /// An explicitly requested address or prefix that cannot be had, and why; `holder` is
+    /// the interface holding it when it is in use.
+    AddressUnavailable {
+        address: String,
+        prefix: bool,
+        problem: AddressProblem,
+        holder: Option<String>,
+    },
+    /// The subnet has too few free addresses or prefixes for the request.
+    InsufficientFreeAddressesInSubnet,
+    /// IPv6 addresses or prefixes asked of a subnet without an IPv6 block.
+    SubnetHasNoIpv6 {
+        subnet_id: String,
+    },
+    /// An interface would hold more IPv6 addresses and prefixes than `limit`.
+    Ipv6AddressLimitExceeded {
+        limit: u64,
+    },
     TagLimitExceeded(String),
     TagKeyMalformed(String),
     /// An ID of no resource type the server knows, given to CreateTags or DeleteTags.
@@ -94,6 +116,32 @@ pub enum Ec2Error {
     /// The server could not do its own part (`--state-file` could not be written); EC2's
     /// code for its own failures, which clients retry.
     InternalError(String),
+    /// A real EC2 action that ec2-mock does not implement (a typo is `InvalidAction`).
+    NotImplemented(String),
+}
+
+/// Why an explicitly requested address or prefix cannot be had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressProblem {
+    OutsideSubnet,
+    Reserved,
+    InUse,
+    /// A prefix not on its own boundary, or of another length than `len`.
+    Misaligned {
+        len: u8,
+    },
+}
+
+impl Ec2Error {
+    /// The error for an ID that is not of `kind`'s shape: the kind's Malformed error, or its
+    /// NotFound error for kinds whose Malformed code EC2 does not document.
+    pub fn malformed(kind: Kind, id: &str) -> Ec2Error {
+        let id = id.to_owned();
+        match kind.info().malformed_code {
+            Some(_) => Ec2Error::Malformed { kind, id },
+            None => Ec2Error::NotFound { kind, id },
+        }
+    }
 }
 
 impl Ec2Error {
@@ -113,22 +161,15 @@ impl Ec2Error {
             InvalidFilter(_) => "InvalidParameterValue",
             DryRunOperation => "DryRunOperation",
             IdempotentParameterMismatch(_) => "IdempotentParameterMismatch",
-            VpcNotFound(_) => "InvalidVpcID.NotFound",
-            VpcMalformed(_) => "InvalidVpcID.Malformed",
-            SubnetNotFound(_) => "InvalidSubnetID.NotFound",
-            SubnetMalformed(_) => "InvalidSubnetID.Malformed",
-            GroupNotFound(_) => "InvalidGroup.NotFound",
+            NotFound { kind, .. } => kind.info().not_found_code,
+            Malformed { kind, .. } => kind
+                .info()
+                .malformed_code
+                .unwrap_or(kind.info().not_found_code),
             GroupNameNotFound { .. } => "InvalidGroup.NotFound",
-            GroupIdMalformed(_) => "InvalidGroupId.Malformed",
-            NetworkInterfaceNotFound(_) => "InvalidNetworkInterfaceID.NotFound",
-            // The AWS error table and live EC2 both spell this one with a lowercase `d`.
-            NetworkInterfaceMalformed(_) => "InvalidNetworkInterfaceId.Malformed",
-            AttachmentNotFound(_) => "InvalidAttachmentID.NotFound",
-            // Capital `ID`, as Terraform's AWS provider matches it in EC2's answers.
-            NetworkInterfacePermissionNotFound(_) => "InvalidNetworkInterfacePermissionID.NotFound",
             VpcRange(_) => "InvalidVpc.Range",
             SubnetRange(_) => "InvalidSubnet.Range",
-            SubnetConflict(_) => "InvalidSubnet.Conflict",
+            SubnetConflict { .. } => "InvalidSubnet.Conflict",
             GroupDuplicate { .. } => "InvalidGroup.Duplicate",
             GroupReserved(_) => "InvalidGroup.Reserved",
             CannotDeleteDefaultGroup { .. } => "CannotDelete",
@@ -136,12 +177,15 @@ impl Ec2Error {
             PermissionDuplicate(_) => "InvalidPermission.Duplicate",
             PermissionNotFound => "InvalidPermission.NotFound",
             PermissionMalformed(_) => "InvalidPermission.Malformed",
-            SecurityGroupRuleNotFound(_) => "InvalidSecurityGroupRuleId.NotFound",
-            SecurityGroupRuleMalformed(_) => "InvalidSecurityGroupRuleId.Malformed",
             GroupInOtherNetwork => "InvalidGroup.NotFound",
             VpcIdNotSpecified => "VPCIdNotSpecified",
-            InvalidIpAddressInUse(_) => "InvalidIPAddress.InUse",
-            InsufficientFreeAddressesInSubnet(_) => "InsufficientFreeAddressesInSubnet",
+            AddressUnavailable {
+                problem: AddressProblem::InUse,
+                ..
+            } => "InvalidIPAddress.InUse",
+            AddressUnavailable { .. } => "InvalidParameterValue",
+            InsufficientFreeAddressesInSubnet => "InsufficientFreeAddressesInSubnet",
+            SubnetHasNoIpv6 { .. } | Ipv6AddressLimitExceeded { .. } => "InvalidParameterValue",
             TagLimitExceeded(_) => "TagLimitExceeded",
             TagKeyMalformed(_) => "InvalidTagKey.Malformed",
             InvalidId(_) => "InvalidID",
@@ -154,6 +198,7 @@ impl Ec2Error {
             RequestExpired => "RequestExpired",
             RequestEntityTooLarge { .. } => "RequestEntityTooLarge",
             InternalError(_) => "InternalError",
+            NotImplemented(_) => "UnsupportedOperation",
         }
     }
 
@@ -180,20 +225,12 @@ impl Ec2Error {
             | InvalidPaginationToken(_)
             | InvalidFilter(_)
             | IdempotentParameterMismatch(_)
-            | VpcNotFound(_)
-            | VpcMalformed(_)
-            | SubnetNotFound(_)
-            | SubnetMalformed(_)
-            | GroupNotFound(_)
+            | NotFound { .. }
+            | Malformed { .. }
             | GroupNameNotFound { .. }
-            | GroupIdMalformed(_)
-            | NetworkInterfaceNotFound(_)
-            | NetworkInterfaceMalformed(_)
-            | AttachmentNotFound(_)
-            | NetworkInterfacePermissionNotFound(_)
             | VpcRange(_)
             | SubnetRange(_)
-            | SubnetConflict(_)
+            | SubnetConflict { .. }
             | GroupDuplicate { .. }
             | GroupReserved(_)
             | CannotDeleteDefaultGroup { .. }
@@ -201,18 +238,19 @@ impl Ec2Error {
             | PermissionDuplicate(_)
             | PermissionNotFound
             | PermissionMalformed(_)
-            | SecurityGroupRuleNotFound(_)
-            | SecurityGroupRuleMalformed(_)
             | GroupInOtherNetwork
             | VpcIdNotSpecified
-            | InvalidIpAddressInUse(_)
-            | InsufficientFreeAddressesInSubnet(_)
+            | AddressUnavailable { .. }
+            | InsufficientFreeAddressesInSubnet
+            | SubnetHasNoIpv6 { .. }
+            | Ipv6AddressLimitExceeded { .. }
             | TagLimitExceeded(_)
             | TagKeyMalformed(_)
             | InvalidId(_)
             | PrivateIpAddressLimitExceeded
             | SecurityGroupsPerInterfaceLimitExceeded
-            | UnsupportedOperation(_) => 400,
+            | UnsupportedOperation(_)
+            | NotImplemented(_) => 400,
         }
     }
 }
@@ -242,7 +280,6 @@ impl fmt::Display for Ec2Error {
             | InvalidParameter(msg)
             | IdempotentParameterMismatch(msg)
             | DependencyViolation(msg)
-            | InsufficientFreeAddressesInSubnet(msg)
             | PermissionMalformed(msg)
             | TagLimitExceeded(msg)
             | UnsupportedOperation(msg)
@@ -253,28 +290,22 @@ impl fmt::Display for Ec2Error {
             InvalidPaginationToken(token) => write!(f, "Invalid pagination token: {token}"),
             InvalidFilter(name) => write!(f, "The filter '{name}' is invalid"),
             DryRunOperation => write!(f, "Request would have succeeded, but DryRun flag is set."),
-            VpcNotFound(id) => write!(f, "The vpc ID '{id}' does not exist"),
-            VpcMalformed(id) => write!(f, "Invalid id: \"{id}\" (expecting \"vpc-...\")"),
-            SubnetNotFound(id) => write!(f, "The subnet ID '{id}' does not exist"),
-            SubnetMalformed(id) => write!(f, "Invalid id: \"{id}\" (expecting \"subnet-...\")"),
-            GroupNotFound(id) => write!(f, "The security group '{id}' does not exist"),
+            NotFound { kind, id } => {
+                f.write_str(&kind.info().not_found_message.replace("{}", id))
+            }
+            Malformed { kind, id } => write!(
+                f,
+                "Invalid id: \"{id}\" (expecting \"{}-...\")",
+                kind.prefix()
+            ),
             GroupNameNotFound { name, vpc_id } => write!(
                 f,
                 "The security group '{name}' does not exist in default VPC '{vpc_id}'"
             ),
-            GroupIdMalformed(id) => write!(f, "Invalid id: \"{id}\" (expecting \"sg-...\")"),
-            NetworkInterfaceNotFound(id) => {
-                write!(f, "The networkInterface ID '{id}' does not exist")
-            }
-            NetworkInterfaceMalformed(id) => {
-                write!(f, "Invalid id: \"{id}\" (expecting \"eni-...\")")
-            }
-            AttachmentNotFound(id) => write!(f, "The attachment ID '{id}' does not exist"),
-            NetworkInterfacePermissionNotFound(id) => {
-                write!(f, "The networkInterfacePermission ID '{id}' does not exist")
-            }
             VpcRange(cidr) | SubnetRange(cidr) => write!(f, "The CIDR '{cidr}' is invalid."),
-            SubnetConflict(cidr) => write!(f, "The CIDR '{cidr}' conflicts with another subnet"),
+            SubnetConflict { cidr, .. } => {
+                write!(f, "The CIDR '{cidr}' conflicts with another subnet")
+            }
             GroupDuplicate { name, vpc_id } => write!(
                 f,
                 "The security group '{name}' already exists for VPC '{vpc_id}'"
@@ -291,19 +322,51 @@ impl fmt::Display for Ec2Error {
                 f,
                 "The specified rule does not exist in this security group."
             ),
-            SecurityGroupRuleNotFound(id) => {
-                write!(f, "The security group rule ID '{id}' does not exist")
-            }
-            SecurityGroupRuleMalformed(id) => {
-                write!(f, "Invalid id: \"{id}\" (expecting \"sgr-...\")")
-            }
             GroupInOtherNetwork => write!(
                 f,
                 "You have specified two resources that belong to different networks."
             ),
             VpcIdNotSpecified => write!(f, "No default VPC for this user"),
-            // EC2 names neither the address nor the prefix here.
-            InvalidIpAddressInUse(_) => write!(f, "The specified address is already in use"),
+            AddressUnavailable {
+                address,
+                prefix,
+                problem,
+                ..
+            } => {
+                let what = if *prefix { "Prefix" } else { "Address" };
+                match problem {
+                    AddressProblem::OutsideSubnet => write!(
+                        f,
+                        "{what} {address} does not fall within the subnet's address range"
+                    ),
+                    AddressProblem::Reserved if *prefix => write!(
+                        f,
+                        "Prefix {address} includes an address in the subnet's reserved address range"
+                    ),
+                    AddressProblem::Reserved => {
+                        write!(f, "Address {address} is in subnet's reserved address range")
+                    }
+                    // EC2 names neither the address nor the prefix here.
+                    AddressProblem::InUse => write!(f, "The specified address is already in use"),
+                    AddressProblem::Misaligned { len } if *prefix => {
+                        write!(f, "Prefix {address} is not a valid /{len} prefix")
+                    }
+                    AddressProblem::Misaligned { .. } => write!(f, "Address {address} is not valid"),
+                }
+            }
+            InsufficientFreeAddressesInSubnet => write!(
+                f,
+                "There aren't sufficient free Ipv4 addresses or prefixes in the subnet to satisfy the request."
+            ),
+            SubnetHasNoIpv6 { subnet_id } => write!(
+                f,
+                "The subnet '{subnet_id}' does not have an IPv6 CIDR block; IPv6 addresses and prefixes cannot be assigned"
+            ),
+            Ipv6AddressLimitExceeded { limit } => write!(
+                f,
+                "Number of IPv6 addresses and prefixes will exceed the limit of {limit}"
+            ),
+            NotImplemented(action) => write!(f, "ec2-mock does not implement {action}"),
             PrivateIpAddressLimitExceeded => {
                 write!(f, "Number of private addresses will exceed limit.")
             }

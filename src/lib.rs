@@ -5,19 +5,25 @@
 //! A request flows through four layers, each in its own module:
 //!
 //! - [`server`]: axum front end. Decodes the form body and query string once, reads the
-//!   account and region from the SigV4 credential, routes by `Action`.
+//!   account and region from the SigV4 credential, looks the action up in the registry.
 //! - [`wire`]: [`wire::params`] walks EC2's flattened `Name.N.Member` parameters and reports
 //!   unknown ones; [`wire::xml`] writes replies and error documents.
-//! - [`actions`]: one handler per EC2 action, grouped by resource family, parsing a typed
-//!   request and calling the model.
-//! - [`model`]: plain data per (account, region) — VPCs, subnets, security groups, the
-//!   per-subnet IP allocator — with no HTTP or XML types.
+//! - [`actions`]: one typed request per EC2 action, grouped by resource family: parsed and
+//!   validated with no lock held, executed against a world (reads under its shared lock,
+//!   changes under its exclusive lock in a transaction), rendered after the lock is
+//!   released. [`actions::registry`] names every action once.
+//! - [`model`]: plain data per (account, region) — VPCs, subnets, security groups, network
+//!   interfaces, the per-subnet IP allocator — with no HTTP or XML types, and importing none
+//!   of the layers above.
 //!
-//! Errors are one enum, [`error::Ec2Error`], which knows each EC2 code, status and message.
+//! Shared by all: [`error::Ec2Error`] (one enum of EC2 errors), [`kinds`] (one table of
+//! resource kinds), [`values`] (how every value is parsed), [`sources`] (the only reader of
+//! the wall clock and the OS's randomness).
 //!
-//! Beside the request path, [`admin`] serves `/_ec2-mock/` (health, readiness, reset, state,
-//! summary), [`model::snapshot`] is the state format that `--init` reads and export writes,
-//! and [`state`] loads `--init`/`--state-file` and persists each change.
+//! Beside the request path: [`app`] holds the state the front end, persistence and admin
+//! share; [`admin`] serves `/_ec2-mock/` (health, readiness, reset, state, summary);
+//! [`snapshot`] is the state format that `--init` reads and export writes; [`state`] loads
+//! `--init`/`--state-file` and persists each change.
 //!
 //! # Embedding
 //!
@@ -27,12 +33,17 @@
 
 pub mod actions;
 pub mod admin;
+pub mod app;
 pub mod auth;
 pub mod embed;
 pub mod error;
+pub mod kinds;
 pub mod model;
 pub mod server;
+pub mod snapshot;
+pub mod sources;
 pub mod state;
+pub mod values;
 pub mod wire;
 
 use std::future::Future;
@@ -41,6 +52,7 @@ use std::net::SocketAddr;
 #[cfg(feature = "sdk")]
 pub use embed::sdk_http_client;
 pub use embed::{MockServer, MockServerBuilder};
+use model::clock::Clock;
 use model::regions::{self, Region};
 use tokio::net::TcpListener;
 
@@ -54,13 +66,17 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 pub struct Config {
     pub account_id: String,
     pub region: &'static Region,
-    /// Seed of every generated ID, MAC address and automatically chosen IP address.
+    /// Seed of every generated ID, MAC address and automatically chosen IP address, and of
+    /// request IDs.
     pub seed: u64,
+    /// The clock every world starts with: the wall clock, or a stepping one (`--seed`) so
+    /// that times in replies are reproducible too.
+    pub clock: Clock,
     /// SigV4 checking (`--auth`) and the configured access keys; permissive by default.
     pub auth: auth::AuthConfig,
     /// Worlds to start from and to return to on reset (`--init`), checked when read (see
     /// [`state::read_init`]); `None`: every world starts as a new account does.
-    pub init: Option<model::snapshot::CheckedSnapshot>,
+    pub init: Option<snapshot::CheckedSnapshot>,
     /// Where the state is written after every change (`--state-file`), with what the file
     /// held at startup (see [`state::StateFile::open`]).
     pub state_file: Option<std::sync::Arc<state::StateFile>>,
@@ -69,7 +85,7 @@ pub struct Config {
 impl Config {
     /// Builds a configuration, checking the region and account ID as EC2 would name them.
     pub fn new(account_id: &str, region: &str, seed: u64) -> Result<Self, String> {
-        if account_id.len() != 12 || !account_id.bytes().all(|b| b.is_ascii_digit()) {
+        if !values::is_account_id(account_id) {
             return Err(format!("account id must be 12 digits, got '{account_id}'"));
         }
         let region = regions::region(region).ok_or_else(|| {
@@ -79,6 +95,7 @@ impl Config {
             account_id: account_id.to_owned(),
             region,
             seed,
+            clock: Clock::System,
             auth: auth::AuthConfig::permissive(),
             init: None,
             state_file: None,
@@ -91,7 +108,8 @@ impl Default for Config {
         Config {
             account_id: DEFAULT_ACCOUNT_ID.to_owned(),
             region: regions::region(DEFAULT_REGION).unwrap_or(&regions::REGIONS[0]),
-            seed: rand::random(),
+            seed: sources::random_seed(),
+            clock: Clock::System,
             auth: auth::AuthConfig::permissive(),
             init: None,
             state_file: None,
@@ -105,7 +123,7 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = server::router(server::AppState::new(&config));
+    let app = server::router(app::AppState::new(&config));
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -106,7 +106,7 @@ async fn main() -> ExitCode {
     let mut config = match ec2_mock::Config::new(
         &cli.account_id,
         &cli.region,
-        cli.seed.unwrap_or_else(rand::random),
+        cli.seed.unwrap_or_else(ec2_mock::sources::random_seed),
     ) {
         Ok(c) => c,
         Err(e) => {

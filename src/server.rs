@@ -4,53 +4,23 @@
 //! both land in [`respond`], which is plain Rust over bytes and headers so tests and the
 //! in-process API can use it without a socket.
 
-use std::sync::Arc;
-use std::time::Instant;
-
 use axum::body::{Body, HttpBody};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 
-use crate::actions::{route, Call};
-use crate::auth::{AuthConfig, Credential, SignedRequest};
+use crate::actions::registry::{self, Invocation};
+use crate::app::{AppState, Caller, Reply};
+use crate::auth::{Credential, SignedRequest};
 use crate::error::Ec2Error;
-use crate::model::regions::{self, Region};
-use crate::model::{lock, Backend};
+use crate::model::regions;
+use crate::sources::{self, Stopwatch};
 use crate::wire::params::Params;
 use crate::wire::xml::error_document;
-use crate::Config;
 
 /// Request bodies larger than this are refused before they are read whole.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// The prefix of ec2-mock's own endpoints; EC2 itself only ever uses `/`.
-pub const ADMIN_PREFIX: &str = "/_ec2-mock";
-
-/// Shared state of one running server.
-#[derive(Clone)]
-pub struct AppState {
-    pub backend: Arc<Backend>,
-    pub default_account_id: String,
-    pub default_region: &'static Region,
-    /// `--auth` mode and access keys, checked by [`respond`] on every EC2 request.
-    pub auth: Arc<AuthConfig>,
-    /// Writes `--state-file` after every change; `None` without one.
-    pub persister: Option<Arc<crate::state::Persister>>,
-}
-
-impl AppState {
-    pub fn new(config: &Config) -> Self {
-        AppState {
-            backend: Arc::new(crate::state::backend_for(config)),
-            default_account_id: config.account_id.clone(),
-            default_region: config.region,
-            auth: Arc::new(config.auth.clone()),
-            persister: crate::state::persister_for(config),
-        }
-    }
-}
 
 /// The axum router of the whole server.
 pub fn router(state: AppState) -> Router {
@@ -61,7 +31,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn query_api(State(state): State<AppState>, request: Request<Body>) -> Response {
-    let started = Instant::now();
+    let started = Stopwatch::start();
     let (parts, body) = request.into_parts();
     let body = if parts.method == Method::GET || parts.method == Method::HEAD {
         BodyRead::Complete(Vec::new())
@@ -82,17 +52,19 @@ async fn query_api(State(state): State<AppState>, request: Request<Body>) -> Res
             &Ec2Error::RequestEntityTooLarge {
                 limit: MAX_BODY_BYTES,
             },
+            state.new_request_id(),
             Caller::defaults(&state),
             None,
         ),
         BodyRead::Broken => Reply::error(
             &Ec2Error::InvalidParameterValue("The request body could not be read".into()),
+            state.new_request_id(),
             Caller::defaults(&state),
             None,
         ),
     };
     // With --state-file, a change is on disk before its success is sent.
-    let reply = crate::state::after_request(&state, reply).await;
+    let reply = persist_before_reply(&state, reply).await;
     tracing::info!(
         action = reply.action.unwrap_or("-"),
         account = %reply.caller.account_id,
@@ -187,47 +159,6 @@ fn linger(body: impl HttpBody + Send + Unpin + 'static) {
     });
 }
 
-/// Who is calling and where: from the SigV4 credential scope, else the server's defaults.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub account_id: String,
-    pub region: &'static Region,
-}
-
-impl Caller {
-    fn defaults(state: &AppState) -> Self {
-        Caller {
-            account_id: state.default_account_id.clone(),
-            region: state.default_region,
-        }
-    }
-}
-
-/// A finished reply, before it becomes an HTTP response.
-#[derive(Debug)]
-pub struct Reply {
-    pub status: u16,
-    pub body: Vec<u8>,
-    pub request_id: String,
-    pub action: Option<&'static str>,
-    pub error_code: Option<&'static str>,
-    pub caller: Caller,
-}
-
-impl Reply {
-    fn error(error: &Ec2Error, caller: Caller, action: Option<&'static str>) -> Self {
-        let request_id = new_request_id();
-        Reply {
-            status: error.status(),
-            body: error_document(error, &request_id),
-            request_id,
-            action,
-            error_code: Some(error.code()),
-            caller,
-        }
-    }
-}
-
 impl IntoResponse for Reply {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
@@ -244,14 +175,6 @@ impl IntoResponse for Reply {
     }
 }
 
-fn new_request_id() -> String {
-    // From the thread-local generator: `Uuid::new_v4` asks the OS for every ID, a system call
-    // per request (measured with `cargo bench --bench load`).
-    uuid::Builder::from_random_bytes(rand::random())
-        .into_uuid()
-        .to_string()
-}
-
 /// Answers one Query API request: decode, route, run against the caller's world, render.
 pub fn respond(
     state: &AppState,
@@ -261,6 +184,9 @@ pub fn respond(
     query: Option<&str>,
     body: &[u8],
 ) -> Reply {
+    let request_id = state.new_request_id();
+    let refuse =
+        |e: &Ec2Error, caller: Caller, action| Reply::error(e, request_id.clone(), caller, action);
     // Strict mode checks the signature over the raw request before anything is decoded, so an
     // unauthenticated client learns nothing about its parameters. (Admin endpoints are routed
     // elsewhere and never get here.)
@@ -271,52 +197,74 @@ pub fn respond(
         headers,
         body,
     };
-    let now = std::time::SystemTime::now();
-    let verified = match state.auth.authenticate(&signed, now) {
+    let verified = match state.auth.authenticate(&signed, sources::wall_clock()) {
         Ok(v) => v,
-        Err(e) => return Reply::error(&e, Caller::defaults(state), None),
+        Err(e) => return refuse(&e, Caller::defaults(state), None),
     };
     let mut pairs = match query {
         Some(q) => match Params::decode_form(q.as_bytes()) {
             Ok(p) => p,
-            Err(e) => return Reply::error(&e, Caller::defaults(state), None),
+            Err(e) => return refuse(&e, Caller::defaults(state), None),
         },
         None => Vec::new(),
     };
     match Params::decode_form(body) {
         Ok(p) => pairs.extend(p),
-        Err(e) => return Reply::error(&e, Caller::defaults(state), None),
+        Err(e) => return refuse(&e, Caller::defaults(state), None),
     }
     let params = Params::from_pairs(pairs);
     let caller = match identify_caller(state, headers, &params, verified.as_ref()) {
         Ok(c) => c,
-        Err(e) => return Reply::error(&e, Caller::defaults(state), None),
+        Err(e) => return refuse(&e, Caller::defaults(state), None),
     };
-    let (action, handler) = match route(params.peek("Action")) {
-        Ok(r) => r,
-        Err(e) => return Reply::error(&e, caller, None),
+    let entry = match registry::lookup(params.peek("Action")) {
+        Ok(entry) => entry,
+        Err(e) => return refuse(&e, caller, None),
     };
-    let request_id = new_request_id();
-    let world = state.backend.world(&caller.account_id, caller.region);
-    let result = {
-        let mut world = lock(&world);
-        let call = Call {
-            action,
-            params: &params,
-            request_id: &request_id,
-        };
-        handler(&call, &mut world)
+    let invocation = Invocation {
+        params: &params,
+        request_id: &request_id,
+        backend: &state.backend,
+        account_id: &caller.account_id,
+        region: caller.region,
     };
-    match result {
+    match entry.run(&invocation) {
         Ok(body) => Reply {
             status: 200,
             body,
             request_id,
-            action: Some(action),
+            action: Some(entry.name),
+            mutates: entry.mutates(),
             error_code: None,
             caller,
         },
-        Err(e) => Reply::error(&e, caller, Some(action)),
+        Err(e) => refuse(&e, caller, Some(entry.name)),
+    }
+}
+
+/// Makes a successful changing reply durable before it is sent: with a state file, a
+/// success of an action the registry marks as changing writes the state first. If the write
+/// fails the reply becomes `InternalError`, since the change could be lost.
+async fn persist_before_reply(state: &AppState, reply: Reply) -> Reply {
+    if reply.status != 200 || !reply.mutates {
+        return reply;
+    }
+    let Some(persister) = state.persister.clone() else {
+        return reply;
+    };
+    match crate::state::persist_change(persister, state.backend.clone()).await {
+        Ok(()) => reply,
+        Err(message) => {
+            let error = Ec2Error::InternalError(format!(
+                "The change was applied but not saved ({message}); it is not durable"
+            ));
+            Reply {
+                status: error.status(),
+                body: error_document(&error, &reply.request_id),
+                error_code: Some(error.code()),
+                ..reply
+            }
+        }
     }
 }
 
@@ -356,7 +304,7 @@ fn identify_caller(
     };
     let account_id = if let Some(account) = state.auth.account_for(access_key) {
         account.to_owned()
-    } else if access_key.len() == 12 && access_key.bytes().all(|b| b.is_ascii_digit()) {
+    } else if crate::values::is_account_id(access_key) {
         access_key.to_owned()
     } else {
         state.default_account_id.clone()

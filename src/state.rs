@@ -6,8 +6,8 @@
 //! init file; resets still return to the init file. Both are checked in full before the
 //! server binds its port ([`configure`]); a file that does not load stops startup.
 //!
-//! **Durability.** With a state file, every EC2 request that changed something (any action
-//! not starting with `Describe` that succeeded) and every admin reset writes the whole state
+//! **Durability.** With a state file, every EC2 request that changed something (a success of
+//! an action the registry marks as changing) and every admin reset writes the whole state
 //! before its reply is sent: to `PATH.tmp`, fsync, rename over `PATH`, fsync the directory.
 //! A rename is atomic, so `PATH` is always a complete state (the old one or the new one,
 //! never a torn mix), and `PATH.tmp` is never read. Hence a success the client received is
@@ -26,11 +26,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::error::Ec2Error;
-use crate::model::snapshot::{CheckedSnapshot, LoadError, Snapshot};
 use crate::model::{lock, Backend, WorldFilter};
-use crate::server::{AppState, Reply};
-use crate::wire::xml::error_document;
+use crate::snapshot::{export, import_all, CheckedSnapshot, LoadError, Snapshot};
 use crate::Config;
 
 /// Reads and checks an `--init` file.
@@ -74,13 +71,28 @@ pub fn configure(
 /// init file's, else none (every world starts as a new account).
 pub fn backend_for(config: &Config) -> Backend {
     let current = config.state_file.as_ref().and_then(|f| f.loaded());
-    match Backend::with_state(config.seed, config.init.as_ref(), current) {
+    let build = || -> Result<Backend, LoadError> {
+        let baseline = match &config.init {
+            Some(init) => import_all(init, config.seed, &config.clock)?,
+            None => Default::default(),
+        };
+        let current = current
+            .map(|c| import_all(c, config.seed, &config.clock))
+            .transpose()?;
+        Ok(Backend::with_worlds(
+            config.seed,
+            config.clock.clone(),
+            baseline,
+            current,
+        ))
+    };
+    match build() {
         Ok(backend) => backend,
         Err(e) => {
             // Cannot happen: both snapshots were checked when read, and whether a snapshot
             // loads does not depend on the seed. Still, no panic.
             tracing::error!(error = %e, "checked state did not load; starting empty");
-            Backend::new(config.seed)
+            Backend::new(config.seed, config.clock.clone())
         }
     }
 }
@@ -216,7 +228,7 @@ impl Persister {
         // Every change numbered up to `through` was applied before it was numbered, so the
         // export below contains it.
         let through = self.changes.load(Ordering::SeqCst);
-        let bytes = backend.export(&WorldFilter::default()).to_json();
+        let bytes = export(backend, &WorldFilter::default()).to_json();
         match self.file.write(&bytes) {
             Ok(()) => {
                 writer.written = through;
@@ -242,43 +254,15 @@ impl Persister {
 }
 
 /// Writes the state after a change (on the blocking pool: fsync must not stall the runtime).
-pub async fn persist_change(state: &AppState) -> Result<(), String> {
-    let Some(persister) = state.persister.clone() else {
-        return Ok(());
-    };
+pub async fn persist_change(
+    persister: Arc<Persister>,
+    backend: Arc<Backend>,
+) -> Result<(), String> {
     let change = persister.changed();
-    let backend = state.backend.clone();
     let path = persister.path().display().to_string();
     match tokio::task::spawn_blocking(move || persister.persist(&backend, change)).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(format!("cannot write the state file {path}: {e}")),
         Err(e) => Err(format!("the state file writer failed: {e}")),
-    }
-}
-
-/// Makes a successful changing reply durable before it is sent: with a state file, any
-/// action but `Describe*` that succeeded writes the state first. If the write fails the reply
-/// becomes `InternalError`, since the change could be lost.
-pub async fn after_request(state: &AppState, reply: Reply) -> Reply {
-    let changed = reply.status == 200
-        && reply
-            .action
-            .is_some_and(|action| !action.starts_with("Describe"));
-    if !changed || state.persister.is_none() {
-        return reply;
-    }
-    match persist_change(state).await {
-        Ok(()) => reply,
-        Err(message) => {
-            let error = Ec2Error::InternalError(format!(
-                "The change was applied but not saved ({message}); it is not durable"
-            ));
-            Reply {
-                status: error.status(),
-                body: error_document(&error, &reply.request_id),
-                error_code: Some(error.code()),
-                ..reply
-            }
-        }
     }
 }

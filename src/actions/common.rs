@@ -1,17 +1,11 @@
-//! What many actions share: DryRun, ID lists, filters, pagination, tag specifications, tagSet.
-
-use std::collections::BTreeMap;
+//! What many actions share: filters, pagination tokens, counts, tag specifications, tagSet.
 
 use crate::error::{Ec2Error, Ec2Result};
-use crate::model::filters::{self, Filter, Filterable};
+use crate::kinds::Kind;
+use crate::model::filters::Filter;
 use crate::model::tags::{Tag, Tags};
 use crate::wire::params::Scope;
 use crate::wire::xml::XmlWriter;
-
-/// `DryRun`, defaulting to false.
-pub fn dry_run(root: &Scope) -> Ec2Result<bool> {
-    Ok(root.bool("DryRun")?.unwrap_or(false))
-}
 
 /// `Filter.N.Name` / `Filter.N.Value.M`.
 pub fn parse_filters(root: &Scope) -> Ec2Result<Vec<Filter>> {
@@ -27,13 +21,14 @@ pub fn parse_filters(root: &Scope) -> Ec2Result<Vec<Filter>> {
         .collect()
 }
 
-/// `MaxResults` and `NextToken` as EC2 bounds them (5–1000 for the Describe calls here).
+/// `MaxResults` and `NextToken`.
 #[derive(Debug, Clone, Default)]
 pub struct Page {
     pub max_results: Option<usize>,
     pub next_token: Option<String>,
 }
 
+/// `MaxResults` within the Describe calls' usual bounds (5–1000), and `NextToken`.
 pub fn parse_page(root: &Scope) -> Ec2Result<Page> {
     parse_page_within(root, 5, 1000)
 }
@@ -57,11 +52,11 @@ pub fn parse_page_within(root: &Scope, min: i64, max: i64) -> Ec2Result<Page> {
 }
 
 /// An opaque token naming the last key returned; the next page starts after it.
-pub(crate) fn encode_token(last_key: &str) -> String {
+pub fn encode_token(last_key: &str) -> String {
     last_key.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
-pub(crate) fn decode_token(token: &str) -> Ec2Result<String> {
+pub fn decode_token(token: &str) -> Ec2Result<String> {
     let invalid = || Ec2Error::InvalidPaginationToken(token.to_owned());
     if token.is_empty() || token.len() % 2 != 0 {
         return Err(invalid());
@@ -78,104 +73,8 @@ pub(crate) fn decode_token(token: &str) -> Ec2Result<String> {
     String::from_utf8(bytes).map_err(|_| invalid())
 }
 
-/// The prefix of a resource ID (`vpc` of `vpc-0123…`).
-fn id_kind(id: &str) -> &str {
-    id.rsplit_once('-').map_or("", |(kind, _)| kind)
-}
-
-/// One page of a Describe answer: keys in ID order, and the token for the next page.
-pub struct Selection {
-    pub ids: Vec<String>,
-    pub next_token: Option<String>,
-}
-
-/// The shared Describe mechanism: explicit IDs (each must exist) or the whole collection,
-/// narrowed by filters, cut into pages. Filter names are checked first, so an unknown one
-/// is an error even when nothing would match.
-pub fn select<'a, T, F>(
-    items: &'a BTreeMap<String, T>,
-    ids: &[String],
-    lookup: F,
-    filters: &[Filter],
-    page: &Page,
-) -> Ec2Result<Selection>
-where
-    T: Filterable,
-    F: Fn(&str) -> Ec2Result<&'a T>,
-{
-    filters::check_names::<T>(filters)?;
-    let after = page.next_token.as_deref().map(decode_token).transpose()?;
-    if let (Some(token), Some(after)) = (&page.next_token, &after) {
-        // A token names the last ID of the previous page, so it must name an ID of this
-        // collection's kind: a DescribeSubnets token is no DescribeVpcs token.
-        let sample = ids
-            .first()
-            .map(String::as_str)
-            .or(items.keys().next().map(String::as_str));
-        if sample.is_some_and(|k| id_kind(k) != id_kind(after)) {
-            return Err(Ec2Error::InvalidPaginationToken(token.clone()));
-        }
-    }
-    let limit = page.max_results.unwrap_or(usize::MAX);
-    let mut chosen = Vec::new();
-    let mut more = false;
-    // Once the page is full, look on only for one more match: a token is given only when
-    // another page has something in it, never for an empty last page.
-    let mut consider = |key: &str, item: &T| {
-        if !filters::matches_all(item, filters) {
-            return true;
-        }
-        if chosen.len() == limit {
-            more = true;
-            return false;
-        }
-        chosen.push(key.to_owned());
-        true
-    };
-    if ids.is_empty() {
-        let range = match &after {
-            Some(k) => items.range::<str, _>((
-                std::ops::Bound::Excluded(k.as_str()),
-                std::ops::Bound::Unbounded,
-            )),
-            None => items.range::<str, _>(..),
-        };
-        for (key, item) in range {
-            if !consider(key, item) {
-                break;
-            }
-        }
-    } else {
-        let mut wanted: Vec<&str> = ids.iter().map(String::as_str).collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        // Every ID must exist before any is answered, as EC2 fails the whole call.
-        for id in &wanted {
-            lookup(id)?;
-        }
-        for id in wanted {
-            if after.as_deref().is_some_and(|a| id <= a) {
-                continue;
-            }
-            let item = lookup(id)?;
-            if !consider(id, item) {
-                break;
-            }
-        }
-    }
-    let next_token = if more {
-        chosen.last().map(|k| encode_token(k))
-    } else {
-        None
-    };
-    Ok(Selection {
-        ids: chosen,
-        next_token,
-    })
-}
-
 /// Refuses a request that names the same address (or prefix) twice.
-pub(crate) fn no_repeats<T: Ord>(items: &[T], what: &str) -> Ec2Result<()> {
+pub fn no_repeats<T: Ord>(items: &[T], what: &str) -> Ec2Result<()> {
     let mut sorted: Vec<&T> = items.iter().collect();
     sorted.sort_unstable();
     if sorted.windows(2).any(|w| w[0] == w[1]) {
@@ -186,8 +85,44 @@ pub(crate) fn no_repeats<T: Ord>(items: &[T], what: &str) -> Ec2Result<()> {
     Ok(())
 }
 
-/// `TagSpecification.N` for a create action whose resource type is `resource_type`.
-pub fn parse_tag_specifications(root: &Scope, resource_type: &str) -> Ec2Result<Vec<Tag>> {
+/// A count parameter: absent is 0, negative is refused.
+pub fn count(p: &Scope<'_>, name: &str) -> Ec2Result<usize> {
+    match p.int(name)? {
+        None => Ok(0),
+        Some(n) => non_negative(n, name),
+    }
+}
+
+pub fn non_negative(n: i64, name: &str) -> Ec2Result<usize> {
+    usize::try_from(n).map_err(|_| {
+        Ec2Error::InvalidParameterValue(format!(
+            "Value ({n}) for parameter {name} is invalid. The value must not be negative."
+        ))
+    })
+}
+
+/// Every value of the string list `name.N`, each through `parse`.
+pub fn parse_all<T>(
+    p: &Scope<'_>,
+    name: &str,
+    parse: impl Fn(&str) -> Ec2Result<T>,
+) -> Ec2Result<Vec<T>> {
+    p.string_list(name).iter().map(|v| parse(v)).collect()
+}
+
+/// Refuses parameters of a feature ec2-mock does not model, rather than ignoring them.
+pub fn refuse_unsupported(p: &Scope<'_>, names: &[&str], why: &str) -> Ec2Result<()> {
+    match names.iter().find(|n| p.has(n)) {
+        Some(name) => Err(Ec2Error::UnsupportedOperation(format!(
+            "The parameter {name} is not supported by ec2-mock ({why})"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// `TagSpecification.N` for a create action making a resource of `kind`.
+pub fn parse_tag_specifications(root: &Scope, kind: Kind) -> Ec2Result<Vec<Tag>> {
+    let resource_type = kind.info().tag_type.unwrap_or_default();
     let mut tags = Vec::new();
     for spec in root.list("TagSpecification") {
         let given = spec.string("ResourceType").unwrap_or_default();
@@ -219,9 +154,9 @@ pub fn write_tag_set(w: &mut XmlWriter, tags: &Tags) {
     });
 }
 
-/// Writes `<nextToken>` when there is a next page.
-pub fn write_next_token(w: &mut XmlWriter, token: &Option<String>) {
-    w.opt("nextToken", token.as_deref());
+/// `<return>true</return>`, the whole reply of most changing actions.
+pub fn write_return(w: &mut XmlWriter) {
+    w.text("return", "true");
 }
 
 #[cfg(test)]

@@ -8,102 +8,169 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::{Ipv4Net, Ipv6Net};
 
-use crate::actions::common::{dry_run, no_repeats};
-use crate::actions::network_interfaces::{count, parse_ipv4, parse_ipv6, parse_prefix};
-use crate::actions::Call;
+use crate::actions::common::{count, no_repeats, parse_all, write_return};
+use crate::actions::{Action, Call, Write};
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::allocator::{IPV4_PREFIX_LEN, IPV6_PREFIX_LEN};
 use crate::model::interface_addresses::{AddressSet, Ipv6Assignment, PrivateIpAssignment};
 use crate::model::World;
-use crate::wire::params::Scope;
+use crate::values::{delegated_prefix, ipv4_address, ipv6_address};
+use crate::wire::xml::XmlWriter;
 
-pub fn assign_private_ip_addresses(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let id = p.required_string("NetworkInterfaceId")?;
-    let req = PrivateIpAssignment {
-        addresses: parse_all(&p, "PrivateIpAddress", parse_ipv4)?,
-        count: count(&p, "SecondaryPrivateIpAddressCount")?,
-        prefixes: parse_all(&p, "Ipv4Prefix", |v| parse_prefix(v, IPV4_PREFIX_LEN))?,
-        prefix_count: count(&p, "Ipv4PrefixCount")?,
-        allow_reassignment: p.bool("AllowReassignment")?.unwrap_or(false),
-    };
-    call.finish()?;
-    check_private_ip_assignment(&req)?;
-    let done = world.assign_private_ip_addresses(&id, &req, dry)?;
-    Ok(call.reply(|w| {
-        w.text("networkInterfaceId", &id);
-        w.list("assignedPrivateIpAddressesSet", &done.addresses, |w, ip| {
-            w.text("privateIpAddress", ip);
-        });
-        w.list("assignedIpv4PrefixSet", &done.prefixes, |w, p| {
+pub struct AssignPrivateIpAddresses {
+    id: String,
+    request: PrivateIpAssignment,
+}
+
+/// What an Assign call took, for its reply.
+pub struct Assigned<A, P> {
+    id: String,
+    done: AddressSet<A, P>,
+}
+
+impl Action for AssignPrivateIpAddresses {
+    type Output = Assigned<Ipv4Addr, Ipv4Net>;
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let id = p.required_string("NetworkInterfaceId")?;
+        let request = PrivateIpAssignment {
+            addresses: parse_all(&p, "PrivateIpAddress", ipv4_address)?,
+            count: count(&p, "SecondaryPrivateIpAddressCount")?,
+            prefixes: parse_all(&p, "Ipv4Prefix", |v| delegated_prefix(v, IPV4_PREFIX_LEN))?,
+            prefix_count: count(&p, "Ipv4PrefixCount")?,
+            allow_reassignment: p.bool("AllowReassignment")?.unwrap_or(false),
+        };
+        call.finish()?;
+        check_private_ip_assignment(&request)?;
+        Ok(AssignPrivateIpAddresses { id, request })
+    }
+
+    fn render(out: &Self::Output, w: &mut XmlWriter) {
+        w.text("networkInterfaceId", &out.id);
+        w.list(
+            "assignedPrivateIpAddressesSet",
+            &out.done.addresses,
+            |w, ip| {
+                w.text("privateIpAddress", ip);
+            },
+        );
+        w.list("assignedIpv4PrefixSet", &out.done.prefixes, |w, p| {
             w.text("ipv4Prefix", p);
         });
-    }))
+    }
 }
 
-pub fn unassign_private_ip_addresses(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let id = p.required_string("NetworkInterfaceId")?;
-    let req: AddressSet<Ipv4Addr, Ipv4Net> = AddressSet {
-        addresses: parse_all(&p, "PrivateIpAddress", parse_ipv4)?,
-        prefixes: parse_all(&p, "Ipv4Prefix", |v| parse_prefix(v, IPV4_PREFIX_LEN))?,
-    };
-    call.finish()?;
-    check_removal(&req, "PrivateIpAddress or Ipv4Prefix")?;
-    world.unassign_private_ip_addresses(&id, &req, dry)?;
+impl Write for AssignPrivateIpAddresses {
+    fn write(self, world: &mut World) -> Ec2Result<Self::Output> {
+        let done = world.assign_private_ip_addresses(&self.id, &self.request)?;
+        Ok(Assigned { id: self.id, done })
+    }
+}
+
+pub struct UnassignPrivateIpAddresses {
+    id: String,
+    request: AddressSet<Ipv4Addr, Ipv4Net>,
+}
+
+impl Action for UnassignPrivateIpAddresses {
+    type Output = ();
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let id = p.required_string("NetworkInterfaceId")?;
+        let request = AddressSet {
+            addresses: parse_all(&p, "PrivateIpAddress", ipv4_address)?,
+            prefixes: parse_all(&p, "Ipv4Prefix", |v| delegated_prefix(v, IPV4_PREFIX_LEN))?,
+        };
+        call.finish()?;
+        check_removal(&request, "PrivateIpAddress or Ipv4Prefix")?;
+        Ok(UnassignPrivateIpAddresses { id, request })
+    }
+
     // botocore's output shape is empty, but the API reference's example reply carries this.
-    Ok(call.reply(|w| {
-        w.text("return", true);
-    }))
+    fn render(_: &(), w: &mut XmlWriter) {
+        write_return(w);
+    }
 }
 
-pub fn assign_ipv6_addresses(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let id = p.required_string("NetworkInterfaceId")?;
-    let req = Ipv6Assignment {
-        addresses: parse_all(&p, "Ipv6Addresses", parse_ipv6)?,
-        count: count(&p, "Ipv6AddressCount")?,
-        prefixes: parse_all(&p, "Ipv6Prefix", |v| parse_prefix(v, IPV6_PREFIX_LEN))?,
-        prefix_count: count(&p, "Ipv6PrefixCount")?,
-    };
-    call.finish()?;
-    check_ipv6_assignment(&req)?;
-    let done = world.assign_ipv6_addresses(&id, &req, dry)?;
-    Ok(call.reply(|w| {
-        w.string_list("assignedIpv6Addresses", &done.addresses);
-        w.string_list("assignedIpv6PrefixSet", &done.prefixes);
-        w.text("networkInterfaceId", &id);
-    }))
+impl Write for UnassignPrivateIpAddresses {
+    fn write(self, world: &mut World) -> Ec2Result<()> {
+        world.unassign_private_ip_addresses(&self.id, &self.request)
+    }
 }
 
-pub fn unassign_ipv6_addresses(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let id = p.required_string("NetworkInterfaceId")?;
-    let req: AddressSet<Ipv6Addr, Ipv6Net> = AddressSet {
-        addresses: parse_all(&p, "Ipv6Addresses", parse_ipv6)?,
-        prefixes: parse_all(&p, "Ipv6Prefix", |v| parse_prefix(v, IPV6_PREFIX_LEN))?,
-    };
-    call.finish()?;
-    check_removal(&req, "Ipv6Addresses or Ipv6Prefix")?;
-    world.unassign_ipv6_addresses(&id, &req, dry)?;
-    Ok(call.reply(|w| {
-        w.text("networkInterfaceId", &id);
-        w.string_list("unassignedIpv6Addresses", &req.addresses);
-        w.string_list("unassignedIpv6PrefixSet", &req.prefixes);
-    }))
+pub struct AssignIpv6Addresses {
+    id: String,
+    request: Ipv6Assignment,
 }
 
-/// Every value of the string list `name.N`, each through `parse`.
-fn parse_all<T>(
-    p: &Scope<'_>,
-    name: &str,
-    parse: impl Fn(&str) -> Ec2Result<T>,
-) -> Ec2Result<Vec<T>> {
-    p.string_list(name).iter().map(|v| parse(v)).collect()
+impl Action for AssignIpv6Addresses {
+    type Output = Assigned<Ipv6Addr, Ipv6Net>;
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let id = p.required_string("NetworkInterfaceId")?;
+        let request = Ipv6Assignment {
+            addresses: parse_all(&p, "Ipv6Addresses", ipv6_address)?,
+            count: count(&p, "Ipv6AddressCount")?,
+            prefixes: parse_all(&p, "Ipv6Prefix", |v| delegated_prefix(v, IPV6_PREFIX_LEN))?,
+            prefix_count: count(&p, "Ipv6PrefixCount")?,
+        };
+        call.finish()?;
+        check_ipv6_assignment(&request)?;
+        Ok(AssignIpv6Addresses { id, request })
+    }
+
+    fn render(out: &Self::Output, w: &mut XmlWriter) {
+        w.string_list("assignedIpv6Addresses", &out.done.addresses);
+        w.string_list("assignedIpv6PrefixSet", &out.done.prefixes);
+        w.text("networkInterfaceId", &out.id);
+    }
+}
+
+impl Write for AssignIpv6Addresses {
+    fn write(self, world: &mut World) -> Ec2Result<Self::Output> {
+        let done = world.assign_ipv6_addresses(&self.id, &self.request)?;
+        Ok(Assigned { id: self.id, done })
+    }
+}
+
+pub struct UnassignIpv6Addresses {
+    id: String,
+    request: AddressSet<Ipv6Addr, Ipv6Net>,
+}
+
+impl Action for UnassignIpv6Addresses {
+    type Output = Assigned<Ipv6Addr, Ipv6Net>;
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let id = p.required_string("NetworkInterfaceId")?;
+        let request = AddressSet {
+            addresses: parse_all(&p, "Ipv6Addresses", ipv6_address)?,
+            prefixes: parse_all(&p, "Ipv6Prefix", |v| delegated_prefix(v, IPV6_PREFIX_LEN))?,
+        };
+        call.finish()?;
+        check_removal(&request, "Ipv6Addresses or Ipv6Prefix")?;
+        Ok(UnassignIpv6Addresses { id, request })
+    }
+
+    fn render(out: &Self::Output, w: &mut XmlWriter) {
+        w.text("networkInterfaceId", &out.id);
+        w.string_list("unassignedIpv6Addresses", &out.done.addresses);
+        w.string_list("unassignedIpv6PrefixSet", &out.done.prefixes);
+    }
+}
+
+impl Write for UnassignIpv6Addresses {
+    fn write(self, world: &mut World) -> Ec2Result<Self::Output> {
+        world.unassign_ipv6_addresses(&self.id, &self.request)?;
+        Ok(Assigned {
+            id: self.id,
+            done: self.request,
+        })
+    }
 }
 
 fn combination<T>(msg: &str) -> Ec2Result<T> {

@@ -7,80 +7,118 @@
 //! apache/libcloud#328 and aws/aws-sdk-go#415). The OpenStack ec2-api functional tests,
 //! written to pass against Amazon, confirm the first for both Modify and Describe.
 
-use crate::actions::common::dry_run;
-use crate::actions::network_interfaces::check_description;
+use std::sync::Arc;
+
 use crate::actions::network_interfaces::parse_connection_tracking;
-use crate::actions::Call;
+use crate::actions::{Action, Call, Read, Write};
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::interface_attributes::AttributeChange;
 use crate::model::network_interfaces::{ConnectionTracking, NetworkInterface};
 use crate::model::World;
+use crate::values::check_interface_description;
 use crate::wire::params::Scope;
 use crate::wire::xml::XmlWriter;
 
-pub fn modify_network_interface_attribute(
-    call: &Call<'_>,
-    world: &mut World,
-) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let id = p.required_string("NetworkInterfaceId")?;
-    let requested = parse_modify(&p)?;
-    call.finish()?;
-    let change = validate_modify(requested)?;
-    world.modify_network_interface_attribute(&id, change, dry)?;
-    Ok(call.reply(|w| {
-        w.text("return", true);
-    }))
+pub struct ModifyNetworkInterfaceAttribute {
+    id: String,
+    change: AttributeChange,
 }
 
-pub fn describe_network_interface_attribute(
-    call: &Call<'_>,
-    world: &mut World,
-) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let id = p.required_string("NetworkInterfaceId")?;
-    let attribute = p.string("Attribute");
-    call.finish()?;
-    let attribute = match attribute.as_deref() {
-        // The model marks Attribute optional and EC2 answers its absence like a Modify with
-        // nothing to modify (OpenStack ec2-api's tests against Amazon expect this code).
-        None | Some("") => return Err(no_attributes()),
-        Some(a) => Attribute::parse(a).ok_or_else(|| {
-            Ec2Error::InvalidParameterValue(format!(
-                "Value ({a}) for parameter attribute is invalid. Valid values: description, groupSet, sourceDestCheck, attachment, associatePublicIpAddress"
-            ))
-        })?,
-    };
-    let eni = world.network_interface(&id)?;
-    if dry {
-        return Err(Ec2Error::DryRunOperation);
+impl Action for ModifyNetworkInterfaceAttribute {
+    type Output = ();
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let id = p.required_string("NetworkInterfaceId")?;
+        let requested = parse_modify(&p)?;
+        call.finish()?;
+        let change = validate_modify(requested)?;
+        Ok(ModifyNetworkInterfaceAttribute { id, change })
     }
-    Ok(call.reply(|w| write_attribute(w, eni, attribute)))
+
+    fn render(_: &(), w: &mut XmlWriter) {
+        w.text("return", true);
+    }
 }
 
-pub fn reset_network_interface_attribute(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let id = p.required_string("NetworkInterfaceId")?;
-    // The parameter names the attribute; its value carries nothing more (the reference gives
-    // no values for it, and botocore's shape for it does not match what EC2 once took), so
-    // any value resets source/destination checking.
-    let source_dest_check = p.string("SourceDestCheck");
-    call.finish()?;
-    if source_dest_check.is_none() {
-        return Err(no_attributes());
+impl Write for ModifyNetworkInterfaceAttribute {
+    fn write(self, world: &mut World) -> Ec2Result<()> {
+        world.modify_network_interface_attribute(&self.id, self.change)
     }
-    world.reset_source_dest_check(&id, dry)?;
-    Ok(call.reply(|w| {
+}
+
+pub struct DescribeNetworkInterfaceAttribute {
+    id: String,
+    attribute: Attribute,
+}
+
+impl Action for DescribeNetworkInterfaceAttribute {
+    type Output = (Arc<NetworkInterface>, Attribute);
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let id = p.required_string("NetworkInterfaceId")?;
+        let attribute = p.string("Attribute");
+        call.finish()?;
+        let attribute = match attribute.as_deref() {
+            // The model marks Attribute optional and EC2 answers its absence like a Modify
+            // with nothing to modify (OpenStack ec2-api's tests against Amazon expect this).
+            None | Some("") => return Err(no_attributes()),
+            Some(a) => Attribute::parse(a).ok_or_else(|| {
+                Ec2Error::InvalidParameterValue(format!(
+                    "Value ({a}) for parameter attribute is invalid. Valid values: description, groupSet, sourceDestCheck, attachment, associatePublicIpAddress"
+                ))
+            })?,
+        };
+        Ok(DescribeNetworkInterfaceAttribute { id, attribute })
+    }
+
+    fn render((eni, attribute): &Self::Output, w: &mut XmlWriter) {
+        write_attribute(w, eni, *attribute);
+    }
+}
+
+impl Read for DescribeNetworkInterfaceAttribute {
+    fn read(self, world: &World) -> Ec2Result<Self::Output> {
+        Ok((world.network_interface(&self.id)?.clone(), self.attribute))
+    }
+}
+
+pub struct ResetNetworkInterfaceAttribute {
+    id: String,
+}
+
+impl Action for ResetNetworkInterfaceAttribute {
+    type Output = ();
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let id = p.required_string("NetworkInterfaceId")?;
+        // The parameter names the attribute; its value carries nothing more (the reference
+        // gives no values for it, and botocore's shape for it does not match what EC2 once
+        // took), so any value resets source/destination checking.
+        let source_dest_check = p.string("SourceDestCheck");
+        call.finish()?;
+        if source_dest_check.is_none() {
+            return Err(no_attributes());
+        }
+        Ok(ResetNetworkInterfaceAttribute { id })
+    }
+
+    fn render(_: &(), w: &mut XmlWriter) {
         w.text("return", true);
-    }))
+    }
+}
+
+impl Write for ResetNetworkInterfaceAttribute {
+    fn write(self, world: &mut World) -> Ec2Result<()> {
+        world.reset_source_dest_check(&self.id)
+    }
 }
 
 /// What DescribeNetworkInterfaceAttribute can be asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Attribute {
+pub enum Attribute {
     Description,
     GroupSet,
     SourceDestCheck,
@@ -103,7 +141,7 @@ impl Attribute {
 
 /// `networkInterfaceId` and the one attribute asked for, in EC2's shape.
 fn write_attribute(w: &mut XmlWriter, eni: &NetworkInterface, attribute: Attribute) {
-    w.text("networkInterfaceId", &eni.id);
+    w.text("networkInterfaceId", eni.id);
     match attribute {
         Attribute::Description => {
             w.node("description", |w| {
@@ -112,7 +150,7 @@ fn write_attribute(w: &mut XmlWriter, eni: &NetworkInterface, attribute: Attribu
         }
         Attribute::GroupSet => {
             w.list("groupSet", &eni.groups, |w, g| {
-                w.text("groupId", &g.id);
+                w.text("groupId", g.id);
                 w.text("groupName", &g.name);
             });
         }
@@ -220,7 +258,7 @@ fn validate_modify(r: Requested) -> Ec2Result<AttributeChange> {
         }
     }
     if let Some(d) = r.description {
-        check_description(&d)?;
+        check_interface_description(&d)?;
         return Ok(AttributeChange::Description(d));
     }
     if let Some(v) = r.source_dest_check {

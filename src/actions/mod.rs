@@ -1,158 +1,92 @@
-//! Actions: one typed request per EC2 action, parsed from [`Params`], run against a [`World`].
+//! Actions: one typed request per EC2 action, read from the parameters with no lock held,
+//! run against a world, and rendered after the world's lock is released.
 //!
-//! Each handler reads every parameter it knows, lets [`Call::finish`] refuse the rest with
-//! `UnknownParameter`, validates, calls the model (which honours `DryRun` after its own
-//! checks), and renders the reply. The [`ACTIONS`] table is the single list of what is routed.
+//! Every action is a struct implementing [`Action`] (parse, validate, render) and one of
+//! [`Global`] (needs no world), [`Read`] (runs under the world's shared lock) or [`Write`]
+//! (runs under its exclusive lock, in a transaction). [`registry::REGISTRY`] names each
+//! action once and is the only place dispatch, persistence, the README test and the fuzz
+//! target learn what exists. The dispatcher (`registry`) reads `DryRun`, and for a changing
+//! action runs every check and rolls the transaction back before answering
+//! `DryRunOperation`, so no action handles DryRun itself.
 
 pub mod common;
+pub mod describe;
 pub mod interface_addresses;
 pub mod interface_attributes;
 pub mod interface_permissions;
 pub mod network_interfaces;
 pub mod regions;
+pub mod registry;
 pub mod security_groups;
 pub mod subnets;
 pub mod tags;
 pub mod vpcs;
 
-use crate::error::{Ec2Error, Ec2Result};
+use crate::error::Ec2Result;
+use crate::model::regions::Region;
 use crate::model::World;
 use crate::wire::params::{Params, Scope};
-use crate::wire::xml::{success_document, XmlWriter};
+use crate::wire::xml::XmlWriter;
 
-/// One request as an action handler sees it.
+/// The parameters of one request, as an action's `parse` reads them.
 pub struct Call<'a> {
-    pub action: &'static str,
-    pub params: &'a Params,
-    pub request_id: &'a str,
+    params: &'a Params,
 }
 
 impl<'a> Call<'a> {
+    pub fn new(params: &'a Params) -> Self {
+        Call { params }
+    }
+
+    /// A reader over the top-level parameters; every read marks its key as used.
     pub fn root(&self) -> Scope<'a> {
         self.params.root()
     }
 
-    /// Refuses parameters no reader consumed; call after parsing, before acting.
+    /// Refuses parameters no reader consumed (`UnknownParameter`): call after reading every
+    /// parameter, before checking any rule, so a typo is reported as such.
     pub fn finish(&self) -> Ec2Result<()> {
         self.params.finish()
     }
 
-    /// The success document for this action.
-    pub fn reply(&self, body: impl FnOnce(&mut XmlWriter)) -> Vec<u8> {
-        success_document(self.action, self.request_id, body)
+    /// The request's own parameters (not protocol keys, not `exclude`) as one canonical
+    /// string, so that two requests can be compared for idempotency.
+    pub fn fingerprint(&self, exclude: &[&str]) -> String {
+        self.params.fingerprint(exclude)
     }
 }
 
-pub type Handler = fn(&Call<'_>, &mut World) -> Ec2Result<Vec<u8>>;
+/// What every action has: a typed request read from the parameters, and a typed output
+/// rendered as the reply's body.
+pub trait Action: Sized {
+    /// Owned data or `Arc`s of model objects: rendered after the world's lock is released.
+    type Output;
 
-/// Every action this server routes, by wire name. Anything else answers `InvalidAction`.
-pub const ACTIONS: &[(&str, Handler)] = &[
-    (
-        "AssignIpv6Addresses",
-        interface_addresses::assign_ipv6_addresses,
-    ),
-    (
-        "AssignPrivateIpAddresses",
-        interface_addresses::assign_private_ip_addresses,
-    ),
-    (
-        "AuthorizeSecurityGroupEgress",
-        security_groups::authorize_security_group_egress,
-    ),
-    (
-        "AuthorizeSecurityGroupIngress",
-        security_groups::authorize_security_group_ingress,
-    ),
-    (
-        "CreateNetworkInterface",
-        network_interfaces::create_network_interface,
-    ),
-    (
-        "CreateNetworkInterfacePermission",
-        interface_permissions::create_network_interface_permission,
-    ),
-    (
-        "CreateSecurityGroup",
-        security_groups::create_security_group,
-    ),
-    ("CreateSubnet", subnets::create_subnet),
-    ("CreateTags", tags::create_tags),
-    ("CreateVpc", vpcs::create_vpc),
-    (
-        "DeleteNetworkInterface",
-        network_interfaces::delete_network_interface,
-    ),
-    (
-        "DeleteNetworkInterfacePermission",
-        interface_permissions::delete_network_interface_permission,
-    ),
-    (
-        "DeleteSecurityGroup",
-        security_groups::delete_security_group,
-    ),
-    ("DeleteSubnet", subnets::delete_subnet),
-    ("DeleteTags", tags::delete_tags),
-    ("DeleteVpc", vpcs::delete_vpc),
-    (
-        "DescribeAvailabilityZones",
-        regions::describe_availability_zones,
-    ),
-    (
-        "DescribeNetworkInterfaceAttribute",
-        interface_attributes::describe_network_interface_attribute,
-    ),
-    (
-        "DescribeNetworkInterfacePermissions",
-        interface_permissions::describe_network_interface_permissions,
-    ),
-    (
-        "DescribeNetworkInterfaces",
-        network_interfaces::describe_network_interfaces,
-    ),
-    ("DescribeRegions", regions::describe_regions),
-    (
-        "DescribeSecurityGroups",
-        security_groups::describe_security_groups,
-    ),
-    ("DescribeSubnets", subnets::describe_subnets),
-    ("DescribeTags", tags::describe_tags),
-    ("DescribeVpcs", vpcs::describe_vpcs),
-    (
-        "ModifyNetworkInterfaceAttribute",
-        interface_attributes::modify_network_interface_attribute,
-    ),
-    ("ModifySubnetAttribute", subnets::modify_subnet_attribute),
-    (
-        "ResetNetworkInterfaceAttribute",
-        interface_attributes::reset_network_interface_attribute,
-    ),
-    (
-        "RevokeSecurityGroupEgress",
-        security_groups::revoke_security_group_egress,
-    ),
-    (
-        "RevokeSecurityGroupIngress",
-        security_groups::revoke_security_group_ingress,
-    ),
-    (
-        "UnassignIpv6Addresses",
-        interface_addresses::unassign_ipv6_addresses,
-    ),
-    (
-        "UnassignPrivateIpAddresses",
-        interface_addresses::unassign_private_ip_addresses,
-    ),
-];
+    /// Whether the action takes `DryRun` (every action does but a few Describe calls whose
+    /// model lacks it, which then answer it `UnknownParameter`).
+    const DRY_RUN: bool = true;
 
-/// The handler and canonical name of an action, or EC2's error for a missing/unknown one.
-pub fn route(action: Option<&str>) -> Ec2Result<(&'static str, Handler)> {
-    let action = match action {
-        None | Some("") => return Err(Ec2Error::MissingAction),
-        Some(a) => a,
-    };
-    ACTIONS
-        .iter()
-        .find(|(name, _)| *name == action)
-        .map(|(name, handler)| (*name, *handler))
-        .ok_or_else(|| Ec2Error::InvalidAction(action.to_owned()))
+    /// Reads every parameter the action knows (only their types are checked while
+    /// reading), calls [`Call::finish`] to refuse the rest, then checks the rules that need
+    /// no world: parameter combinations, ranges, formats. No lock is held.
+    fn parse(call: &Call<'_>) -> Ec2Result<Self>;
+
+    /// The elements of the reply after `requestId`.
+    fn render(output: &Self::Output, w: &mut XmlWriter);
+}
+
+/// An action that needs no world (the region table).
+pub trait Global: Action {
+    fn answer(self, region: &'static Region) -> Ec2Result<Self::Output>;
+}
+
+/// An action that reads a world, under its shared lock.
+pub trait Read: Action {
+    fn read(self, world: &World) -> Ec2Result<Self::Output>;
+}
+
+/// An action that changes a world, under its exclusive lock, in a transaction: an error
+/// undoes everything it did.
+pub trait Write: Action {
+    fn write(self, world: &mut World) -> Ec2Result<Self::Output>;
 }

@@ -4,128 +4,151 @@
 //! formats) are checked here, in `parse_create`, before the model allocates anything.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
 
 use ipnet::{Ipv4Net, Ipv6Net};
 
 use crate::actions::common::{
-    dry_run, no_repeats, parse_filters, parse_page, parse_tag_specifications, select,
-    write_next_token, write_tag_set,
+    count, no_repeats, non_negative, parse_tag_specifications, write_return, write_tag_set,
 };
-use crate::actions::Call;
+use crate::actions::describe::{Found, Query};
+use crate::actions::{Action, Call, Read, Write};
 use crate::error::{Ec2Error, Ec2Result};
+use crate::kinds::Kind;
 use crate::model::allocator::{IPV4_PREFIX_LEN, IPV6_PREFIX_LEN};
+use crate::model::ids::format_mac;
 use crate::model::interface_addresses::total;
 use crate::model::network_interfaces::{
-    ipv6_limit_exceeded, ConnectionTracking, InterfaceType, NetworkInterface, NewNetworkInterface,
+    ConnectionTracking, Created, InterfaceType, NetworkInterface, NewNetworkInterface,
     MAX_IPV4_PER_INTERFACE, MAX_IPV6_PER_INTERFACE,
 };
 use crate::model::world::private_dns_name;
 use crate::model::World;
+use crate::values::{check_interface_description, delegated_prefix, ipv4_address, ipv6_address};
 use crate::wire::params::Scope;
 use crate::wire::xml::XmlWriter;
 
-pub fn create_network_interface(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let mut req = parse_create(&p)?;
-    call.finish()?;
-    if let Some((token, fingerprint)) = req.client_token.as_mut() {
-        if token.len() > 64 {
-            return Err(Ec2Error::InvalidParameterValue(
-                "The client token must be at most 64 characters long".into(),
+pub struct CreateNetworkInterface {
+    request: NewNetworkInterface,
+}
+
+impl Action for CreateNetworkInterface {
+    type Output = Created;
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let mut request = parse_create(call)?;
+        if let Some((token, fingerprint)) = request.client_token.as_mut() {
+            if token.len() > 64 {
+                return Err(Ec2Error::InvalidParameterValue(
+                    "The client token must be at most 64 characters long".into(),
+                ));
+            }
+            *fingerprint = call.fingerprint(&["ClientToken", "DryRun"]);
+        }
+        Ok(CreateNetworkInterface { request })
+    }
+
+    fn render(created: &Created, w: &mut XmlWriter) {
+        // A retry answered from the client token shows the interface as it is now.
+        w.node("networkInterface", |w| {
+            write_network_interface(w, &created.interface, !created.replayed)
+        });
+        w.opt("clientToken", created.interface.client_token.as_deref());
+    }
+}
+
+impl Write for CreateNetworkInterface {
+    fn write(self, world: &mut World) -> Ec2Result<Created> {
+        world.create_network_interface(self.request)
+    }
+}
+
+pub struct DescribeNetworkInterfaces {
+    query: Query,
+}
+
+impl Action for DescribeNetworkInterfaces {
+    type Output = Found<Arc<NetworkInterface>>;
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let query = Query::parse(&p, "NetworkInterfaceId")?;
+        // No requester-managed interfaces exist in this world, so the flag changes nothing.
+        let _include_managed = p.bool("IncludeManagedResources")?;
+        call.finish()?;
+        if !query.ids.is_empty() && query.page.max_results.is_some() {
+            return Err(Ec2Error::InvalidParameterCombination(
+                "The parameter NetworkInterfaceIds cannot be used with the parameter MaxResults"
+                    .into(),
             ));
         }
-        *fingerprint = call.params.fingerprint(&["ClientToken", "DryRun"]);
+        Ok(DescribeNetworkInterfaces { query })
     }
-    let token = req.client_token.as_ref().map(|(t, _)| t.clone());
-    let existing = token
-        .as_ref()
-        .and_then(|t| world.client_tokens.get(t))
-        .map(|r| r.network_interface_id.clone());
-    let id = world.create_network_interface(req, dry)?;
-    let eni = world.network_interface(&id)?;
-    // A retry answered from the client token shows the interface as it is now.
-    let just_created = existing.is_none();
-    Ok(call.reply(|w| {
-        w.node("networkInterface", |w| {
-            write_network_interface(w, eni, just_created)
+
+    fn render(found: &Self::Output, w: &mut XmlWriter) {
+        found.render(w, "networkInterfaceSet", |w, eni| {
+            write_network_interface(w, eni, false)
         });
-        w.opt("clientToken", token.as_deref());
-    }))
+    }
 }
 
-pub fn describe_network_interfaces(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let ids = p.string_list("NetworkInterfaceId");
-    let filters = parse_filters(&p)?;
-    let page = parse_page(&p)?;
-    // No requester-managed interfaces exist in this world, so the flag changes nothing.
-    let _include_managed = p.bool("IncludeManagedResources")?;
-    call.finish()?;
-    if !ids.is_empty() && page.max_results.is_some() {
-        return Err(Ec2Error::InvalidParameterCombination(
-            "The parameter NetworkInterfaceIds cannot be used with the parameter MaxResults".into(),
-        ));
+impl Read for DescribeNetworkInterfaces {
+    fn read(self, world: &World) -> Ec2Result<Self::Output> {
+        self.query.run(world.network_interfaces(), Arc::clone)
     }
-    let world = &*world;
-    let sel = select(
-        &world.network_interfaces,
-        &ids,
-        |id| world.network_interface_entry(id),
-        &filters,
-        &page,
-    )?;
-    if dry {
-        return Err(Ec2Error::DryRunOperation);
-    }
-    Ok(call.reply(|w| {
-        w.list("networkInterfaceSet", &sel.ids, |w, id| {
-            if let Some(eni) = world.network_interfaces.get(id) {
-                write_network_interface(w, eni, false);
-            }
-        });
-        write_next_token(w, &sel.next_token);
-    }))
 }
 
-pub fn delete_network_interface(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let id = p.required_string("NetworkInterfaceId")?;
-    call.finish()?;
-    world.delete_network_interface(&id, dry)?;
-    Ok(call.reply(|w| {
-        w.text("return", "true");
-    }))
+pub struct DeleteNetworkInterface {
+    id: String,
+}
+
+impl Action for DeleteNetworkInterface {
+    type Output = ();
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let id = call.root().required_string("NetworkInterfaceId")?;
+        call.finish()?;
+        Ok(DeleteNetworkInterface { id })
+    }
+
+    fn render(_: &(), w: &mut XmlWriter) {
+        write_return(w);
+    }
+}
+
+impl Write for DeleteNetworkInterface {
+    fn write(self, world: &mut World) -> Ec2Result<()> {
+        world.delete_network_interface(&self.id)
+    }
 }
 
 /// Reads and checks every CreateNetworkInterface parameter that needs no state.
-fn parse_create(p: &Scope<'_>) -> Ec2Result<NewNetworkInterface> {
+fn parse_create(call: &Call<'_>) -> Ec2Result<NewNetworkInterface> {
+    let p = &call.root();
     let subnet_id = p.required_string("SubnetId")?;
     let description = p.string("Description").unwrap_or_default();
     let group_ids = p.string_list("SecurityGroupId");
     let primary_param = p
         .string("PrivateIpAddress")
-        .map(|v| parse_ipv4(&v))
+        .map(|v| ipv4_address(&v))
         .transpose()?;
     let mut listed: Vec<(Ipv4Addr, bool)> = Vec::new();
     for item in p.list("PrivateIpAddresses") {
         let addr = item.required_string("PrivateIpAddress")?;
         let primary = item.bool("Primary")?.unwrap_or(false);
-        listed.push((parse_ipv4(&addr)?, primary));
+        listed.push((ipv4_address(&addr)?, primary));
     }
     let secondary_count = count(p, "SecondaryPrivateIpAddressCount")?;
     let mut ipv4_prefixes = Vec::new();
     for item in p.list("Ipv4Prefix") {
         let prefix = item.required_string("Ipv4Prefix")?;
-        ipv4_prefixes.push(parse_prefix::<Ipv4Net>(&prefix, IPV4_PREFIX_LEN)?);
+        ipv4_prefixes.push(delegated_prefix::<Ipv4Net>(&prefix, IPV4_PREFIX_LEN)?);
     }
     let ipv4_prefix_count = count(p, "Ipv4PrefixCount")?;
     let mut ipv6_prefixes = Vec::new();
     for item in p.list("Ipv6Prefix") {
         let prefix = item.required_string("Ipv6Prefix")?;
-        ipv6_prefixes.push(parse_prefix::<Ipv6Net>(&prefix, IPV6_PREFIX_LEN)?);
+        ipv6_prefixes.push(delegated_prefix::<Ipv6Net>(&prefix, IPV6_PREFIX_LEN)?);
     }
     let ipv6_prefix_count = count(p, "Ipv6PrefixCount")?;
     let ipv6_address_count = p
@@ -136,20 +159,21 @@ fn parse_create(p: &Scope<'_>) -> Ec2Result<NewNetworkInterface> {
     for item in p.list("Ipv6Addresses") {
         let addr = item.required_string("Ipv6Address")?;
         let primary = item.bool("IsPrimaryIpv6")?.unwrap_or(false);
-        ipv6_addresses.push((parse_ipv6(&addr)?, primary));
+        ipv6_addresses.push((ipv6_address(&addr)?, primary));
     }
     let enable_primary_ipv6 = p.bool("EnablePrimaryIpv6")?.unwrap_or(false);
     let interface_type = p
         .string("InterfaceType")
-        .map(|t| parse_interface_type(&t))
+        .map(|t| InterfaceType::parse(&t))
         .transpose()?;
     let connection_tracking = parse_connection_tracking(p)?;
     let operator = p.structure("Operator");
     let operator_principal = operator.string("Principal");
-    let tags = parse_tag_specifications(p, "network-interface")?;
+    let tags = parse_tag_specifications(p, Kind::NetworkInterface)?;
     let client_token = p.string("ClientToken");
+    call.finish()?;
 
-    check_description(&description)?;
+    check_interface_description(&description)?;
 
     // The primary address: PrivateIpAddress, else the list entry marked primary. When
     // neither names one, the first listed address is the primary (the list is the only
@@ -263,7 +287,9 @@ fn parse_create(p: &Scope<'_>) -> Ec2Result<NewNetworkInterface> {
         ipv6_prefix_count,
     ]);
     if v6_total > MAX_IPV6_PER_INTERFACE {
-        return Err(ipv6_limit_exceeded());
+        return Err(Ec2Error::Ipv6AddressLimitExceeded {
+            limit: MAX_IPV6_PER_INTERFACE,
+        });
     }
 
     Ok(NewNetworkInterface {
@@ -288,156 +314,39 @@ fn parse_create(p: &Scope<'_>) -> Ec2Result<NewNetworkInterface> {
     })
 }
 
-/// CreateNetworkInterface's limit on a description, which EC2 keeps for changes too.
-pub(crate) const MAX_DESCRIPTION_CHARS: usize = 255;
-
-pub(crate) fn check_description(description: &str) -> Ec2Result<()> {
-    if description.chars().count() > MAX_DESCRIPTION_CHARS {
-        return Err(Ec2Error::InvalidParameterValue(format!(
-            "The description must be at most {MAX_DESCRIPTION_CHARS} characters long"
-        )));
-    }
-    Ok(())
-}
-
-pub(crate) fn parse_ipv4(value: &str) -> Ec2Result<Ipv4Addr> {
-    value.trim().parse::<Ipv4Addr>().map_err(|_| {
-        Ec2Error::InvalidParameterValue(format!("invalid value for parameter address: {value}"))
-    })
-}
-
-pub(crate) fn parse_ipv6(value: &str) -> Ec2Result<Ipv6Addr> {
-    value.trim().parse::<Ipv6Addr>().map_err(|_| {
-        Ec2Error::InvalidParameterValue(format!("invalid value for parameter address: {value}"))
-    })
-}
-
-/// A delegated prefix of exactly `len` bits, aligned on its own boundary.
-pub(crate) fn parse_prefix<N>(value: &str, len: u8) -> Ec2Result<N>
-where
-    N: std::str::FromStr + PrefixShape,
-{
-    let invalid = || {
-        Ec2Error::InvalidParameterValue(format!(
-            "Value ({value}) for parameter prefix is invalid. It must be an aligned /{len} prefix."
-        ))
-    };
-    let net: N = value.trim().parse().map_err(|_| invalid())?;
-    if net.prefix_len_of() != len || !net.is_aligned() {
-        return Err(invalid());
-    }
-    Ok(net)
-}
-
-/// What `parse_prefix` needs of `Ipv4Net` and `Ipv6Net`.
-pub trait PrefixShape {
-    fn prefix_len_of(&self) -> u8;
-    fn is_aligned(&self) -> bool;
-}
-
-impl PrefixShape for Ipv4Net {
-    fn prefix_len_of(&self) -> u8 {
-        self.prefix_len()
-    }
-    fn is_aligned(&self) -> bool {
-        *self == self.trunc()
-    }
-}
-
-impl PrefixShape for Ipv6Net {
-    fn prefix_len_of(&self) -> u8 {
-        self.prefix_len()
-    }
-    fn is_aligned(&self) -> bool {
-        *self == self.trunc()
-    }
-}
-
-/// A count parameter: absent is 0, negative is refused.
-pub(crate) fn count(p: &Scope<'_>, name: &str) -> Ec2Result<usize> {
-    match p.int(name)? {
-        None => Ok(0),
-        Some(n) => non_negative(n, name),
-    }
-}
-
-fn non_negative(n: i64, name: &str) -> Ec2Result<usize> {
-    usize::try_from(n).map_err(|_| {
-        Ec2Error::InvalidParameterValue(format!(
-            "Value ({n}) for parameter {name} is invalid. The value must not be negative."
-        ))
-    })
-}
-
-pub(crate) fn parse_interface_type(value: &str) -> Ec2Result<InterfaceType> {
-    match value {
-        "interface" => Ok(InterfaceType::Interface),
-        "efa" => Ok(InterfaceType::Efa),
-        "efa-only" => Ok(InterfaceType::EfaOnly),
-        "trunk" => Ok(InterfaceType::Trunk),
-        // The model lists `branch`, but the API reference says the only supported values are
-        // interface, efa, efa-only and trunk: branch interfaces are made by EC2 itself.
-        other => Err(Ec2Error::InvalidParameterValue(format!(
-            "Value ({other}) for parameter InterfaceType is invalid. Valid values: interface, efa, efa-only, trunk"
-        ))),
-    }
-}
-
 /// `ConnectionTrackingSpecification.*`, each within the range the API reference states.
-pub(crate) fn parse_connection_tracking(p: &Scope<'_>) -> Ec2Result<Option<ConnectionTracking>> {
+pub fn parse_connection_tracking(p: &Scope<'_>) -> Ec2Result<Option<ConnectionTracking>> {
     let spec = p.structure("ConnectionTrackingSpecification");
     let tracking = ConnectionTracking {
         tcp_established_timeout: spec.int("TcpEstablishedTimeout")?,
         udp_stream_timeout: spec.int("UdpStreamTimeout")?,
         udp_timeout: spec.int("UdpTimeout")?,
     };
-    check_connection_tracking(&tracking)?;
+    tracking.check()?;
     Ok((tracking != ConnectionTracking::default()).then_some(tracking))
-}
-
-/// Each timeout that is set lies within the range the API reference states.
-pub(crate) fn check_connection_tracking(tracking: &ConnectionTracking) -> Ec2Result<()> {
-    let fields = [
-        (
-            "TcpEstablishedTimeout",
-            tracking.tcp_established_timeout,
-            60,
-            432_000,
-        ),
-        ("UdpStreamTimeout", tracking.udp_stream_timeout, 60, 180),
-        ("UdpTimeout", tracking.udp_timeout, 30, 60),
-    ];
-    for (name, value, min, max) in fields {
-        if let Some(v) = value.filter(|v| !(min..=max).contains(v)) {
-            return Err(Ec2Error::InvalidParameterValue(format!(
-                "Value ({v}) for parameter {name} is invalid. It must be between {min} and {max} seconds."
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// One `networkInterface`, elements in the order EC2 sends them (the API reference's
 /// examples); `status` is `pending` in the create reply and `available` afterwards.
 fn write_network_interface(w: &mut XmlWriter, eni: &NetworkInterface, just_created: bool) {
     let region = eni.zone.region_name();
-    w.text("networkInterfaceId", &eni.id);
-    w.text("subnetId", &eni.subnet_id);
-    w.text("vpcId", &eni.vpc_id);
+    w.text("networkInterfaceId", eni.id);
+    w.text("subnetId", eni.subnet_id);
+    w.text("vpcId", eni.vpc_id);
     w.text("availabilityZone", eni.zone.name);
     w.text("availabilityZoneId", eni.zone.id);
     w.text("description", &eni.description);
     w.text("ownerId", &eni.owner_id);
     w.text("requesterManaged", false);
     w.text("status", if just_created { "pending" } else { "available" });
-    w.text("macAddress", &eni.mac_address);
+    w.text("macAddress", format_mac(eni.mac));
     if let Some(ip) = eni.primary_ip() {
         w.text("privateIpAddress", ip);
         w.text("privateDnsName", private_dns_name(region, ip));
     }
     w.text("sourceDestCheck", eni.source_dest_check);
     w.list("groupSet", &eni.groups, |w, g| {
-        w.text("groupId", &g.id);
+        w.text("groupId", g.id);
         w.text("groupName", &g.name);
     });
     write_tag_set(w, &eni.tags);

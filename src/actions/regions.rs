@@ -1,90 +1,93 @@
 //! DescribeRegions and DescribeAvailabilityZones over the static region table.
 
-use crate::actions::common::{dry_run, parse_filters};
-use crate::actions::Call;
+use crate::actions::common::parse_filters;
+use crate::actions::{Action, Call, Global};
 use crate::error::{Ec2Error, Ec2Result};
-use crate::model::filters::{check_names, matches_all, Filterable};
+use crate::model::filters::{check_names, matches_all, Filter, Filterable};
 use crate::model::regions::{endpoint, Region, Zone, REGIONS};
 use crate::model::tags::Tags;
-use crate::model::World;
+use crate::wire::xml::XmlWriter;
 
 /// Regions and zones carry no tags; tag filters simply match nothing.
 static NO_TAGS: Tags = Tags::new();
 
-pub fn describe_regions(call: &Call<'_>, _world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let names = p.string_list("RegionName");
-    // Every region is enabled in every world, so AllRegions changes nothing; it is still read.
-    let _all_regions = p.bool("AllRegions")?;
-    let filters = parse_filters(&p)?;
-    call.finish()?;
-    check_names::<Region>(&filters)?;
-    let unknown: Vec<&str> = names
-        .iter()
-        .map(String::as_str)
-        .filter(|n| !REGIONS.iter().any(|r| r.name == *n))
-        .collect();
-    if !unknown.is_empty() {
-        // EC2's wording, brackets included: `Invalid region: [us--east-1]`.
-        return Err(Ec2Error::InvalidParameterValue(format!(
-            "Invalid region: [{}]",
-            unknown.join(", ")
-        )));
+pub struct DescribeRegions {
+    names: Vec<String>,
+    filters: Vec<Filter>,
+}
+
+impl Action for DescribeRegions {
+    type Output = Vec<&'static Region>;
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let names = p.string_list("RegionName");
+        // Every region is enabled in every world, so AllRegions changes nothing; it is read.
+        let _all_regions = p.bool("AllRegions")?;
+        let filters = parse_filters(&p)?;
+        call.finish()?;
+        check_names::<Region>(&filters)?;
+        let unknown: Vec<&str> = names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !REGIONS.iter().any(|r| r.name == *n))
+            .collect();
+        if !unknown.is_empty() {
+            // EC2's wording, brackets included: `Invalid region: [us--east-1]`.
+            return Err(Ec2Error::InvalidParameterValue(format!(
+                "Invalid region: [{}]",
+                unknown.join(", ")
+            )));
+        }
+        Ok(DescribeRegions { names, filters })
     }
-    if dry {
-        return Err(Ec2Error::DryRunOperation);
-    }
-    let chosen = REGIONS
-        .iter()
-        .filter(|r| names.is_empty() || names.iter().any(|n| n == r.name))
-        .filter(|r| matches_all(*r, &filters));
-    Ok(call.reply(|w| {
-        w.list("regionInfo", chosen, |w, r| {
+
+    fn render(regions: &Self::Output, w: &mut XmlWriter) {
+        w.list("regionInfo", regions, |w, r| {
             w.text("regionName", r.name);
             w.text("regionEndpoint", endpoint(r.name));
             w.text("optInStatus", r.opt_in_status);
         });
-    }))
+    }
 }
 
-pub fn describe_availability_zones(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let names = p.string_list("ZoneName");
-    let ids = p.string_list("ZoneId");
-    // Local and Wavelength zones are not modelled, so every zone is listed either way.
-    let _all = p.bool("AllAvailabilityZones")?;
-    let filters = parse_filters(&p)?;
-    call.finish()?;
-    check_names::<Zone>(&filters)?;
-    let region = world.region;
-    let unknown: Vec<&String> = names
-        .iter()
-        .filter(|n| region.zone(n).is_none())
-        .chain(ids.iter().filter(|i| region.zone_by_id(i).is_none()))
-        .collect();
-    if !unknown.is_empty() {
-        let list: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
-        return Err(Ec2Error::InvalidParameterValue(format!(
-            "Invalid availability zone: [{}]",
-            list.join(", ")
-        )));
+impl Global for DescribeRegions {
+    fn answer(self, _region: &'static Region) -> Ec2Result<Self::Output> {
+        Ok(REGIONS
+            .iter()
+            .filter(|r| self.names.is_empty() || self.names.iter().any(|n| n == r.name))
+            .filter(|r| matches_all(*r, &self.filters))
+            .collect())
     }
-    if dry {
-        return Err(Ec2Error::DryRunOperation);
-    }
-    let chosen = region
-        .zones
-        .iter()
-        .filter(|z| {
-            (names.is_empty() && ids.is_empty())
-                || names.iter().any(|n| n == z.name)
-                || ids.iter().any(|i| i == z.id)
+}
+
+pub struct DescribeAvailabilityZones {
+    names: Vec<String>,
+    ids: Vec<String>,
+    filters: Vec<Filter>,
+}
+
+impl Action for DescribeAvailabilityZones {
+    type Output = (&'static Region, Vec<&'static Zone>);
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let names = p.string_list("ZoneName");
+        let ids = p.string_list("ZoneId");
+        // Local and Wavelength zones are not modelled, so every zone is listed either way.
+        let _all = p.bool("AllAvailabilityZones")?;
+        let filters = parse_filters(&p)?;
+        call.finish()?;
+        check_names::<Zone>(&filters)?;
+        Ok(DescribeAvailabilityZones {
+            names,
+            ids,
+            filters,
         })
-        .filter(|z| matches_all(*z, &filters));
-    Ok(call.reply(|w| {
-        w.list("availabilityZoneInfo", chosen, |w, z| {
+    }
+
+    fn render((region, zones): &Self::Output, w: &mut XmlWriter) {
+        w.list("availabilityZoneInfo", zones, |w, z| {
             w.text("zoneName", z.name);
             w.text("zoneState", z.state);
             w.text("regionName", region.name);
@@ -95,7 +98,36 @@ pub fn describe_availability_zones(call: &Call<'_>, world: &mut World) -> Ec2Res
             w.text("networkBorderGroup", region.name);
             w.text("zoneType", "availability-zone");
         });
-    }))
+    }
+}
+
+impl Global for DescribeAvailabilityZones {
+    fn answer(self, region: &'static Region) -> Ec2Result<Self::Output> {
+        let unknown: Vec<&str> = self
+            .names
+            .iter()
+            .filter(|n| region.zone(n).is_none())
+            .chain(self.ids.iter().filter(|i| region.zone_by_id(i).is_none()))
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            return Err(Ec2Error::InvalidParameterValue(format!(
+                "Invalid availability zone: [{}]",
+                unknown.join(", ")
+            )));
+        }
+        let chosen = region
+            .zones
+            .iter()
+            .filter(|z| {
+                (self.names.is_empty() && self.ids.is_empty())
+                    || self.names.iter().any(|n| n == z.name)
+                    || self.ids.iter().any(|i| i == z.id)
+            })
+            .filter(|z| matches_all(*z, &self.filters))
+            .collect();
+        Ok((region, chosen))
+    }
 }
 
 impl Filterable for Region {

@@ -1,230 +1,245 @@
 //! CreateSecurityGroup, DescribeSecurityGroups, DeleteSecurityGroup, and the four rule actions
 //! (Authorize/Revoke × Ingress/Egress), which share one `IpPermissions` reader.
 
-use ipnet::{Ipv4Net, Ipv6Net};
+use std::sync::Arc;
 
-use crate::actions::common::{
-    dry_run, parse_filters, parse_page, parse_tag_specifications, select, write_next_token,
-    write_tag_set,
-};
-use crate::actions::Call;
+use crate::actions::common::{parse_tag_specifications, write_tag_set};
+use crate::actions::describe::{Found, Query};
+use crate::actions::{Action, Call, Read, Write};
 use crate::error::{Ec2Error, Ec2Result};
+use crate::kinds::Kind;
 use crate::model::filters;
 use crate::model::security_groups::{
-    GroupRef, NewSecurityGroup, Peer, PeerSpec, Revocation, Rule, RuleSpec, SecurityGroup,
+    normalize_ports, normalize_protocol, GroupSelector, NewSecurityGroup, Peer, PeerSpec,
+    Revocation, Rule, RuleChange, RuleSpec, SecurityGroup,
 };
+use crate::model::tags::Tag;
 use crate::model::World;
+use crate::values::{check_group_text, check_rule_description, rule_cidr_v4, rule_cidr_v6};
 use crate::wire::params::Scope;
 use crate::wire::xml::XmlWriter;
 
-/// Group names, group descriptions and rule descriptions are all limited to 255 characters.
-const MAX_TEXT_LEN: usize = 255;
-/// Besides ASCII letters and digits, the characters the API reference allows in names and
-/// descriptions.
-const ALLOWED_PUNCTUATION: &str = " ._-:/()#,@[]+=&;{}!$*";
+pub struct CreateSecurityGroup {
+    request: NewSecurityGroup,
+}
 
-pub fn create_security_group(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let name = p.string("GroupName");
-    let description = p.string("GroupDescription");
-    let vpc_id = p.string("VpcId");
-    let tags = parse_tag_specifications(&p, "security-group")?;
-    call.finish()?;
-    // EC2's query layer treats an empty value as an absent one for required strings.
-    let name = name
-        .filter(|n| !n.is_empty())
-        .ok_or_else(|| Ec2Error::MissingParameter("GroupName".into()))?;
-    let description = description
-        .filter(|d| !d.is_empty())
-        .ok_or_else(|| Ec2Error::MissingParameter("GroupDescription".into()))?;
-    check_group_text("GroupName", &name)?;
-    if name.starts_with("sg-") {
-        return Err(Ec2Error::InvalidParameterValue(format!(
-            "Value ({name}) for parameter GroupName is invalid. Group names may not be in the format sg-*."
-        )));
+impl Action for CreateSecurityGroup {
+    type Output = (Arc<SecurityGroup>, &'static str);
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let name = p.string("GroupName");
+        let description = p.string("GroupDescription");
+        let vpc_id = p.string("VpcId");
+        let tags = parse_tag_specifications(&p, Kind::SecurityGroup)?;
+        call.finish()?;
+        // EC2's query layer treats an empty value as an absent one for required strings.
+        let name = name
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| Ec2Error::MissingParameter("GroupName".into()))?;
+        let description = description
+            .filter(|d| !d.is_empty())
+            .ok_or_else(|| Ec2Error::MissingParameter("GroupDescription".into()))?;
+        check_group_text("GroupName", &name)?;
+        if name.starts_with("sg-") {
+            return Err(Ec2Error::InvalidParameterValue(format!(
+                "Value ({name}) for parameter GroupName is invalid. Group names may not be in the format sg-*."
+            )));
+        }
+        check_group_text("GroupDescription", &description)?;
+        Ok(CreateSecurityGroup {
+            request: NewSecurityGroup {
+                name,
+                description,
+                vpc_id,
+                tags,
+            },
+        })
     }
-    check_group_text("GroupDescription", &description)?;
-    let id = world.create_security_group(
-        NewSecurityGroup {
-            name,
-            description,
-            vpc_id,
-            tags,
-        },
-        dry,
-    )?;
-    let group = world.security_group(&id)?;
-    let region = world.region.name;
-    Ok(call.reply(|w| {
-        w.text("groupId", &group.id);
+
+    fn render((group, region): &Self::Output, w: &mut XmlWriter) {
+        w.text("groupId", group.id);
         write_tag_set(w, &group.tags);
         w.text("securityGroupArn", group.arn(region));
-    }))
+    }
 }
 
-pub fn describe_security_groups(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let mut ids = p.string_list("GroupId");
-    let names = p.string_list("GroupName");
-    let filters = parse_filters(&p)?;
-    let page = parse_page(&p)?;
-    call.finish()?;
-    // Filter names are checked before group names are looked up, as in every other Describe,
-    // so a bad filter is reported as such even when a name also misses.
-    filters::check_names::<SecurityGroup>(&filters)?;
-    let world = &*world;
-    for name in &names {
-        ids.push(world.security_group_by_name(name)?.id.clone());
+impl Write for CreateSecurityGroup {
+    fn write(self, world: &mut World) -> Ec2Result<Self::Output> {
+        let id = world.create_security_group(self.request)?;
+        Ok((world.security_groups().fetch(&id)?, world.region().name))
     }
-    let sel = select(
-        &world.security_groups,
-        &ids,
-        |id| world.security_group(id),
-        &filters,
-        &page,
-    )?;
-    if dry {
-        return Err(Ec2Error::DryRunOperation);
+}
+
+pub struct DescribeSecurityGroups {
+    query: Query,
+    names: Vec<String>,
+}
+
+impl Action for DescribeSecurityGroups {
+    type Output = (Found<Arc<SecurityGroup>>, &'static str);
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let query = Query::parse(&p, "GroupId")?;
+        let names = p.string_list("GroupName");
+        call.finish()?;
+        // Filter names are checked before group names are looked up, as in every other
+        // Describe, so a bad filter is reported as such even when a name also misses.
+        filters::check_names::<SecurityGroup>(&query.filters)?;
+        Ok(DescribeSecurityGroups { query, names })
     }
-    let region = world.region.name;
-    Ok(call.reply(|w| {
-        w.list("securityGroupInfo", &sel.ids, |w, id| {
-            if let Some(group) = world.security_groups.get(id) {
-                write_group(w, group, region);
-            }
+
+    fn render((found, region): &Self::Output, w: &mut XmlWriter) {
+        found.render(w, "securityGroupInfo", |w, group| {
+            write_group(w, group, region)
         });
-        write_next_token(w, &sel.next_token);
-    }))
+    }
 }
 
-pub fn delete_security_group(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let id = p.string("GroupId");
-    let name = p.string("GroupName");
-    call.finish()?;
-    let group = group_ref(id, name)?;
-    let id = world.delete_security_group(&group, dry)?;
-    Ok(call.reply(|w| {
+impl Read for DescribeSecurityGroups {
+    fn read(mut self, world: &World) -> Ec2Result<Self::Output> {
+        for name in &self.names {
+            let id = world.security_group_by_name(name)?.id;
+            self.query.ids.push(id.to_string());
+        }
+        let found = self.query.run(world.security_groups(), Arc::clone)?;
+        Ok((found, world.region().name))
+    }
+}
+
+pub struct DeleteSecurityGroup {
+    group: GroupSelector,
+}
+
+impl Action for DeleteSecurityGroup {
+    type Output = String;
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let id = p.string("GroupId");
+        let name = p.string("GroupName");
+        call.finish()?;
+        Ok(DeleteSecurityGroup {
+            group: group_selector(id, name)?,
+        })
+    }
+
+    fn render(id: &String, w: &mut XmlWriter) {
         w.text("return", "true");
         w.text("groupId", id);
-    }))
+    }
 }
 
-pub fn authorize_security_group_ingress(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    authorize(call, world, false)
+impl Write for DeleteSecurityGroup {
+    fn write(self, world: &mut World) -> Ec2Result<String> {
+        Ok(world.delete_security_group(&self.group)?.to_string())
+    }
 }
 
-pub fn authorize_security_group_egress(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    authorize(call, world, true)
+/// AuthorizeSecurityGroupIngress (`EGRESS` false) or …Egress (true).
+pub struct Authorize<const EGRESS: bool> {
+    group: GroupSelector,
+    specs: Vec<RuleSpec>,
+    tags: Vec<Tag>,
 }
 
-pub fn revoke_security_group_ingress(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    revoke(call, world, false)
-}
+pub type AuthorizeIngress = Authorize<false>;
+pub type AuthorizeEgress = Authorize<true>;
 
-pub fn revoke_security_group_egress(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    revoke(call, world, true)
-}
+impl<const EGRESS: bool> Action for Authorize<EGRESS> {
+    type Output = (RuleChange, &'static str);
 
-fn authorize(call: &Call<'_>, world: &mut World, egress: bool) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let request = RuleRequest::read(&p, egress)?;
-    let tags = parse_tag_specifications(&p, "security-group-rule")?;
-    call.finish()?;
-    let group = request.group()?;
-    let specs = request.specs()?;
-    let rules = world.authorize_security_group_rules(&group, egress, &specs, &tags, dry)?;
-    let target = world.resolve_security_group(&group)?;
-    let region = world.region.name;
-    Ok(call.reply(|w| {
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let request = RuleRequest::read(&p, EGRESS)?;
+        let tags = parse_tag_specifications(&p, Kind::SecurityGroupRule)?;
+        call.finish()?;
+        Ok(Authorize {
+            group: request.group()?,
+            specs: request.specs()?,
+            tags,
+        })
+    }
+
+    fn render((change, region): &Self::Output, w: &mut XmlWriter) {
         w.text("return", "true");
-        w.list("securityGroupRuleSet", &rules, |w, rule| {
-            write_rule(w, target, rule, egress, region);
+        w.list("securityGroupRuleSet", &change.rules, |w, rule| {
+            write_rule(w, &change.group, rule, EGRESS, region);
         });
-    }))
+    }
 }
 
-fn revoke(call: &Call<'_>, world: &mut World, egress: bool) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let request = RuleRequest::read(&p, egress)?;
-    let rule_ids = p.string_list("SecurityGroupRuleId");
-    call.finish()?;
-    let group = request.group()?;
-    let what = if rule_ids.is_empty() {
-        Revocation::Rules(request.specs()?)
-    } else if request.has_permissions() {
-        return Err(Ec2Error::InvalidParameterCombination(
-            "The parameter SecurityGroupRuleId cannot be used with the parameter IpPermissions"
-                .into(),
-        ));
-    } else {
-        Revocation::RuleIds(rule_ids)
-    };
-    let revoked = world.revoke_security_group_rules(&group, egress, &what, dry)?;
-    let target = world.resolve_security_group(&group)?;
-    Ok(call.reply(|w| {
+impl<const EGRESS: bool> Write for Authorize<EGRESS> {
+    fn write(self, world: &mut World) -> Ec2Result<Self::Output> {
+        let change =
+            world.authorize_security_group_rules(&self.group, EGRESS, &self.specs, &self.tags)?;
+        Ok((change, world.region().name))
+    }
+}
+
+/// RevokeSecurityGroupIngress (`EGRESS` false) or …Egress (true).
+pub struct Revoke<const EGRESS: bool> {
+    group: GroupSelector,
+    what: Revocation,
+}
+
+pub type RevokeIngress = Revoke<false>;
+pub type RevokeEgress = Revoke<true>;
+
+impl<const EGRESS: bool> Action for Revoke<EGRESS> {
+    type Output = RuleChange;
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let request = RuleRequest::read(&p, EGRESS)?;
+        let rule_ids = p.string_list("SecurityGroupRuleId");
+        call.finish()?;
+        let group = request.group()?;
+        let what = if rule_ids.is_empty() {
+            Revocation::Rules(request.specs()?)
+        } else if request.has_permissions() {
+            return Err(Ec2Error::InvalidParameterCombination(
+                "The parameter SecurityGroupRuleId cannot be used with the parameter IpPermissions"
+                    .into(),
+            ));
+        } else {
+            Revocation::RuleIds(rule_ids)
+        };
+        Ok(Revoke { group, what })
+    }
+
+    fn render(change: &RuleChange, w: &mut XmlWriter) {
         // EC2 answers `false` when part of the request matched nothing (default VPC only).
-        w.text("return", revoked.unknown.is_empty());
-        if !revoked.unknown.is_empty() {
-            w.list("unknownIpPermissionSet", &revoked.unknown, write_unknown);
+        w.text("return", change.unknown.is_empty());
+        if !change.unknown.is_empty() {
+            w.list("unknownIpPermissionSet", &change.unknown, write_unknown);
         }
-        w.list("revokedSecurityGroupRuleSet", &revoked.rules, |w, rule| {
-            write_revoked_rule(w, &target.id, rule, egress);
+        w.list("revokedSecurityGroupRuleSet", &change.rules, |w, rule| {
+            write_revoked_rule(w, &change.group, rule, EGRESS);
         });
-    }))
+    }
+}
+
+impl<const EGRESS: bool> Write for Revoke<EGRESS> {
+    fn write(self, world: &mut World) -> Ec2Result<RuleChange> {
+        world.revoke_security_group_rules(&self.group, EGRESS, &self.what)
+    }
 }
 
 /// `GroupId` or, for the default VPC, `GroupName`: exactly one of them.
-fn group_ref(id: Option<String>, name: Option<String>) -> Ec2Result<GroupRef> {
+fn group_selector(id: Option<String>, name: Option<String>) -> Ec2Result<GroupSelector> {
     match (id, name) {
         (Some(id), None) if id.is_empty() => Err(Ec2Error::InvalidParameterValue(
             "Value () for parameter groupId is invalid. The value cannot be empty".into(),
         )),
-        (Some(id), None) => Ok(GroupRef::Id(id)),
-        (None, Some(name)) => Ok(GroupRef::Name(name)),
+        (Some(id), None) => Ok(GroupSelector::Id(id)),
+        (None, Some(name)) => Ok(GroupSelector::Name(name)),
         (None, None) => Err(Ec2Error::MissingParameter("GroupId".into())),
         (Some(_), Some(_)) => Err(Ec2Error::InvalidParameterCombination(
             "The parameter GroupName cannot be used with the parameter GroupId".into(),
         )),
     }
-}
-
-/// Names and descriptions of groups: at most 255 characters from the documented set.
-pub(crate) fn check_group_text(param: &str, value: &str) -> Ec2Result<()> {
-    if value.chars().count() > MAX_TEXT_LEN {
-        return Err(Ec2Error::InvalidParameterValue(format!(
-            "Value ({value}) for parameter {param} is invalid. Length exceeds maximum of {MAX_TEXT_LEN} characters."
-        )));
-    }
-    if !value.is_ascii() {
-        return Err(Ec2Error::InvalidParameterValue(format!(
-            "Value ({value}) for parameter {param} is invalid. Character sets beyond ASCII are not supported."
-        )));
-    }
-    if !value.chars().all(allowed_char) {
-        return Err(Ec2Error::InvalidParameterValue(format!(
-            "Value ({value}) for parameter {param} is invalid. Valid characters are a-z, A-Z, 0-9, spaces, and {ALLOWED_PUNCTUATION}"
-        )));
-    }
-    Ok(())
-}
-
-fn allowed_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || ALLOWED_PUNCTUATION.contains(c)
-}
-
-pub(crate) fn check_rule_description(description: &str) -> Ec2Result<()> {
-    if description.chars().count() > MAX_TEXT_LEN || !description.chars().all(allowed_char) {
-        return Err(Ec2Error::InvalidParameterValue(format!(
-            "Invalid rule description. Valid descriptions are strings less than 256 characters from the following set: a-zA-Z0-9{ALLOWED_PUNCTUATION}"
-        )));
-    }
-    Ok(())
 }
 
 /// Everything the four rule actions read besides DryRun, TagSpecification and rule IDs.
@@ -362,8 +377,8 @@ impl RuleRequest {
         })
     }
 
-    fn group(&self) -> Ec2Result<GroupRef> {
-        group_ref(self.group_id.clone(), self.group_name.clone())
+    fn group(&self) -> Ec2Result<GroupSelector> {
+        group_selector(self.group_id.clone(), self.group_name.clone())
     }
 
     fn has_permissions(&self) -> bool {
@@ -445,7 +460,7 @@ impl RuleRequest {
             protocol,
             from_port,
             to_port,
-            peer: PeerSpec::Ipv4(parse_ipv4(cidr)?),
+            peer: PeerSpec::Ipv4(rule_cidr_v4(cidr)?),
             description: None,
         }])
     }
@@ -475,13 +490,13 @@ fn permission_specs(perm: &RawPermission, out: &mut Vec<RuleSpec>) -> Ec2Result<
     let before = out.len();
     for r in &perm.ipv4 {
         out.push(spec(
-            PeerSpec::Ipv4(parse_ipv4(&required(r)?)?),
+            PeerSpec::Ipv4(rule_cidr_v4(&required(r)?)?),
             &r.description,
         )?);
     }
     for r in &perm.ipv6 {
         out.push(spec(
-            PeerSpec::Ipv6(parse_ipv6(&required(r)?)?),
+            PeerSpec::Ipv6(rule_cidr_v6(&required(r)?)?),
             &r.description,
         )?);
     }
@@ -522,135 +537,13 @@ fn permission_specs(perm: &RawPermission, out: &mut Vec<RuleSpec>) -> Ec2Result<
     Ok(())
 }
 
-/// `-1`, a name (`tcp`, `udp`, `icmp`, `icmpv6`, any case) or a number 0–255; the numbers of
-/// the four named protocols become their names, as EC2 stores them.
-///
-/// `all` is refused: EC2 answers "Invalid value 'all' for IP protocol. Unknown protocol."
-/// (hashicorp/terraform-provider-aws#1793); the SDKs and Terraform map it to -1 themselves.
-pub fn normalize_protocol(raw: Option<&str>) -> Ec2Result<String> {
-    let Some(raw) = raw.filter(|r| !r.is_empty()) else {
-        return Err(Ec2Error::InvalidParameterValue(
-            "Invalid value 'null' for protocol. VPC security group rules must specify protocols explicitly."
-                .into(),
-        ));
-    };
-    let lower = raw.to_ascii_lowercase();
-    let name = match lower.as_str() {
-        "-1" | "tcp" | "udp" | "icmp" | "icmpv6" => lower,
-        digits
-            if !digits.is_empty()
-                && digits.len() <= 3
-                && digits.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            match digits.parse::<u8>() {
-                Ok(6) => "tcp".into(),
-                Ok(17) => "udp".into(),
-                Ok(1) => "icmp".into(),
-                Ok(58) => "icmpv6".into(),
-                Ok(n) => n.to_string(),
-                Err(_) => return Err(unknown_protocol(raw)),
-            }
-        }
-        _ => return Err(unknown_protocol(raw)),
-    };
-    Ok(name)
-}
-
-fn unknown_protocol(raw: &str) -> Ec2Error {
-    Ec2Error::InvalidParameterValue(format!(
-        "Invalid value '{raw}' for IP protocol. Unknown protocol."
-    ))
-}
-
-/// The stored port range of a rule. TCP/UDP need both ports in 0–65535; ICMP needs a type and
-/// a code in -1–255 (ICMPv6 may omit both, meaning all); every other protocol covers all
-/// ports whatever the request says, so its ports are dropped.
-pub fn normalize_ports(
-    protocol: &str,
-    from: Option<i64>,
-    to: Option<i64>,
-) -> Ec2Result<(Option<i32>, Option<i32>)> {
-    match protocol {
-        "tcp" | "udp" => {
-            let (Some(from), Some(to)) = (from, to) else {
-                return Err(Ec2Error::InvalidParameterValue(
-                    "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange."
-                        .into(),
-                ));
-            };
-            for port in [from, to] {
-                if !(0..=65535).contains(&port) {
-                    return Err(Ec2Error::PermissionMalformed(format!(
-                        "TCP/UDP port ({port}) out of range"
-                    )));
-                }
-            }
-            if from > to {
-                // Wording not confirmed against EC2.
-                return Err(Ec2Error::InvalidParameterValue(format!(
-                    "Invalid TCP/UDP port range: from port ({from}) is greater than to port ({to})"
-                )));
-            }
-            Ok((i32::try_from(from).ok(), i32::try_from(to).ok()))
-        }
-        "icmp" | "icmpv6" => {
-            let (from, to) = match (from, to) {
-                (Some(from), Some(to)) => (from, to),
-                (None, None) if protocol == "icmpv6" => (-1, -1),
-                _ => return Err(Ec2Error::InvalidParameterValue(
-                    "Invalid value 'Must specify both from and to ports with ICMP.' for portRange."
-                        .into(),
-                )),
-            };
-            // Range wording mirrors EC2's TCP/UDP message; the ICMP one is not confirmed.
-            if !(-1..=255).contains(&from) {
-                return Err(Ec2Error::PermissionMalformed(format!(
-                    "ICMP type ({from}) out of range"
-                )));
-            }
-            if !(-1..=255).contains(&to) {
-                return Err(Ec2Error::PermissionMalformed(format!(
-                    "ICMP code ({to}) out of range"
-                )));
-            }
-            if from == -1 && to != -1 {
-                return Err(Ec2Error::InvalidParameterValue(
-                    "Invalid value for portRange. The ICMP code must be -1 when the ICMP type is -1."
-                        .into(),
-                ));
-            }
-            Ok((i32::try_from(from).ok(), i32::try_from(to).ok()))
-        }
-        _ => Ok((None, None)),
-    }
-}
-
-/// An IPv4 CIDR in EC2's canonical form (host bits cleared: 10.0.0.5/8 is 10.0.0.0/8).
-fn parse_ipv4(value: &str) -> Ec2Result<Ipv4Net> {
-    value
-        .parse::<Ipv4Net>()
-        .map(|n| n.trunc())
-        .map_err(|_| malformed_cidr(value))
-}
-
-fn parse_ipv6(value: &str) -> Ec2Result<Ipv6Net> {
-    value
-        .parse::<Ipv6Net>()
-        .map(|n| n.trunc())
-        .map_err(|_| malformed_cidr(value))
-}
-
-fn malformed_cidr(value: &str) -> Ec2Error {
-    Ec2Error::InvalidParameterValue(format!("CIDR block {value} is malformed"))
-}
-
 /// One `securityGroupInfo` item, in the element order EC2 sends.
 fn write_group(w: &mut XmlWriter, group: &SecurityGroup, region: &str) {
     w.text("ownerId", &group.owner_id);
-    w.text("groupId", &group.id);
+    w.text("groupId", group.id);
     w.text("groupName", &group.name);
     w.text("groupDescription", &group.description);
-    w.text("vpcId", &group.vpc_id);
+    w.text("vpcId", group.vpc_id);
     write_permissions(w, "ipPermissions", &group.ingress);
     write_permissions(w, "ipPermissionsEgress", &group.egress);
     write_tag_set(w, &group.tags);
@@ -728,8 +621,8 @@ fn write_permissions(w: &mut XmlWriter, name: &str, rules: &[Rule]) {
 /// One `securityGroupRuleSet` item (the SecurityGroupRule shape). Rules without ports
 /// (all traffic, protocol numbers) show -1/-1 there, as DescribeSecurityGroupRules does.
 fn write_rule(w: &mut XmlWriter, group: &SecurityGroup, rule: &Rule, egress: bool, region: &str) {
-    w.text("securityGroupRuleId", &rule.id);
-    w.text("groupId", &group.id);
+    w.text("securityGroupRuleId", rule.id);
+    w.text("groupId", group.id);
     w.text("groupOwnerId", &group.owner_id);
     w.text("isEgress", egress);
     w.text("ipProtocol", &rule.protocol);
@@ -766,9 +659,9 @@ fn write_rule(w: &mut XmlWriter, group: &SecurityGroup, rule: &Rule, egress: boo
 }
 
 /// One `revokedSecurityGroupRuleSet` item (the RevokedSecurityGroupRule shape).
-fn write_revoked_rule(w: &mut XmlWriter, group_id: &str, rule: &Rule, egress: bool) {
-    w.text("securityGroupRuleId", &rule.id);
-    w.text("groupId", group_id);
+fn write_revoked_rule(w: &mut XmlWriter, group: &SecurityGroup, rule: &Rule, egress: bool) {
+    w.text("securityGroupRuleId", rule.id);
+    w.text("groupId", group.id);
     w.text("isEgress", egress);
     w.text("ipProtocol", &rule.protocol);
     w.text("fromPort", rule.from_port.unwrap_or(-1));
@@ -824,67 +717,4 @@ fn write_unknown(w: &mut XmlWriter, spec: &RuleSpec) {
         w.text("cidrIpv6", n);
     });
     w.list("prefixListIds", None::<&str>, |_, _| {});
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn protocols_normalise_like_ec2() {
-        assert_eq!(normalize_protocol(Some("TCP")).unwrap(), "tcp");
-        assert_eq!(normalize_protocol(Some("6")).unwrap(), "tcp");
-        assert_eq!(normalize_protocol(Some("17")).unwrap(), "udp");
-        assert_eq!(normalize_protocol(Some("1")).unwrap(), "icmp");
-        assert_eq!(normalize_protocol(Some("58")).unwrap(), "icmpv6");
-        assert_eq!(normalize_protocol(Some("050")).unwrap(), "50");
-        assert_eq!(normalize_protocol(Some("-1")).unwrap(), "-1");
-        for bad in ["all", "256", "+6", "1000", "tcpx", ""] {
-            assert!(normalize_protocol(Some(bad)).is_err(), "{bad}");
-        }
-        assert!(normalize_protocol(None).is_err());
-    }
-
-    #[test]
-    fn ports_by_protocol() {
-        assert_eq!(
-            normalize_ports("tcp", Some(22), Some(22)).unwrap(),
-            (Some(22), Some(22))
-        );
-        assert!(normalize_ports("tcp", Some(22), None).is_err());
-        assert!(normalize_ports("udp", Some(-1), Some(5)).is_err());
-        assert!(normalize_ports("tcp", Some(0), Some(65536)).is_err());
-        assert!(normalize_ports("tcp", Some(i64::MAX), Some(i64::MAX)).is_err());
-        assert!(normalize_ports("tcp", Some(80), Some(22)).is_err());
-        assert_eq!(
-            normalize_ports("icmpv6", None, None).unwrap(),
-            (Some(-1), Some(-1))
-        );
-        assert!(normalize_ports("icmp", None, None).is_err());
-        assert!(normalize_ports("icmp", Some(-1), Some(0)).is_err());
-        assert!(normalize_ports("icmp", Some(256), Some(0)).is_err());
-        assert_eq!(
-            normalize_ports("icmp", Some(8), Some(-1)).unwrap(),
-            (Some(8), Some(-1))
-        );
-        assert_eq!(
-            normalize_ports("-1", Some(5), Some(1)).unwrap(),
-            (None, None)
-        );
-        assert_eq!(normalize_ports("50", None, None).unwrap(), (None, None));
-    }
-
-    #[test]
-    fn cidrs_are_canonicalised_or_malformed() {
-        assert_eq!(parse_ipv4("10.1.2.3/8").unwrap().to_string(), "10.0.0.0/8");
-        assert_eq!(
-            parse_ipv4("10.0.0.1").unwrap_err().to_string(),
-            "CIDR block 10.0.0.1 is malformed"
-        );
-        assert_eq!(
-            parse_ipv6("2001:db8::1/64").unwrap().to_string(),
-            "2001:db8::/64"
-        );
-        assert!(parse_ipv6("10.0.0.0/8").is_err());
-    }
 }

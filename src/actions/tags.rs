@@ -1,24 +1,26 @@
 //! CreateTags, DeleteTags, DescribeTags: tags on every resource type the server knows.
 
 use crate::actions::common::{
-    decode_token, dry_run, encode_token, parse_filters, parse_page, write_next_token, Page,
+    decode_token, encode_token, parse_filters, parse_page, write_return, Page,
 };
-use crate::actions::Call;
+use crate::actions::{Action, Call, Read, Write};
 use crate::error::{Ec2Error, Ec2Result};
+use crate::model::filters::Filter;
 use crate::model::tagging::{TagDeletion, TagMatch, TagRow};
 use crate::model::tags::{validate_tag, Tag};
 use crate::model::World;
 use crate::wire::params::Scope;
+use crate::wire::xml::XmlWriter;
 
 /// CreateTags as the request gives it.
 #[derive(Debug, Clone)]
-pub struct CreateTagsRequest {
+pub struct CreateTags {
     pub resource_ids: Vec<String>,
     pub tags: Vec<Tag>,
 }
 
-impl CreateTagsRequest {
-    fn parse(p: &Scope) -> Self {
+impl CreateTags {
+    fn read(p: &Scope) -> Self {
         let tags = p
             .list("Tag")
             .into_iter()
@@ -28,7 +30,7 @@ impl CreateTagsRequest {
                 value: t.string("Value").unwrap_or_default(),
             })
             .collect();
-        CreateTagsRequest {
+        CreateTags {
             resource_ids: p.string_list("ResourceId"),
             tags,
         }
@@ -48,13 +50,13 @@ impl CreateTagsRequest {
 
 /// DeleteTags as the request gives it.
 #[derive(Debug, Clone)]
-pub struct DeleteTagsRequest {
+pub struct DeleteTags {
     pub resource_ids: Vec<String>,
     pub deletion: TagDeletion,
 }
 
-impl DeleteTagsRequest {
-    fn parse(p: &Scope) -> Self {
+impl DeleteTags {
+    fn read(p: &Scope) -> Self {
         let matches: Vec<TagMatch> = p
             .list("Tag")
             .into_iter()
@@ -69,7 +71,7 @@ impl DeleteTagsRequest {
         } else {
             TagDeletion::Matching(matches)
         };
-        DeleteTagsRequest {
+        DeleteTags {
             resource_ids: p.string_list("ResourceId"),
             deletion,
         }
@@ -92,59 +94,86 @@ impl DeleteTagsRequest {
     }
 }
 
-pub fn create_tags(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let req = CreateTagsRequest::parse(&p);
-    call.finish()?;
-    req.validate()?;
-    world.create_tags(&req.resource_ids, &req.tags, dry)?;
-    Ok(call.reply(|w| {
-        w.text("return", "true");
-    }))
-}
+impl Action for CreateTags {
+    type Output = ();
 
-pub fn delete_tags(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let req = DeleteTagsRequest::parse(&p);
-    call.finish()?;
-    req.validate()?;
-    world.delete_tags(&req.resource_ids, &req.deletion, dry)?;
-    Ok(call.reply(|w| {
-        w.text("return", "true");
-    }))
-}
-
-pub fn describe_tags(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let filters = parse_filters(&p)?;
-    let page = parse_page(&p)?;
-    call.finish()?;
-    let rows = world.tag_rows(&filters)?;
-    let (rows, next_token) = paginate(rows, &page)?;
-    if dry {
-        return Err(Ec2Error::DryRunOperation);
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let req = CreateTags::read(&call.root());
+        call.finish()?;
+        req.validate()?;
+        Ok(req)
     }
-    Ok(call.reply(|w| {
-        w.list("tagSet", &rows, |w, row| {
-            w.text("resourceId", row.resource_id);
-            w.text("resourceType", row.resource_type.as_str());
-            w.text("key", row.key);
-            w.text("value", row.value);
+
+    fn render(_: &(), w: &mut XmlWriter) {
+        write_return(w);
+    }
+}
+
+impl Write for CreateTags {
+    fn write(self, world: &mut World) -> Ec2Result<()> {
+        world.create_tags(&self.resource_ids, &self.tags)
+    }
+}
+
+impl Action for DeleteTags {
+    type Output = ();
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let req = DeleteTags::read(&call.root());
+        call.finish()?;
+        req.validate()?;
+        Ok(req)
+    }
+
+    fn render(_: &(), w: &mut XmlWriter) {
+        write_return(w);
+    }
+}
+
+impl Write for DeleteTags {
+    fn write(self, world: &mut World) -> Ec2Result<()> {
+        world.delete_tags(&self.resource_ids, &self.deletion)
+    }
+}
+
+pub struct DescribeTags {
+    filters: Vec<Filter>,
+    page: Page,
+}
+
+impl Action for DescribeTags {
+    type Output = (Vec<TagRow>, Option<String>);
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let filters = parse_filters(&p)?;
+        let page = parse_page(&p)?;
+        call.finish()?;
+        Ok(DescribeTags { filters, page })
+    }
+
+    fn render((rows, next_token): &Self::Output, w: &mut XmlWriter) {
+        w.list("tagSet", rows, |w, row| {
+            w.text("resourceId", &row.resource_id);
+            w.text("resourceType", row.resource_type);
+            w.text("key", &row.key);
+            w.text("value", &row.value);
         });
-        write_next_token(w, &next_token);
-    }))
+        w.opt("nextToken", next_token.as_deref());
+    }
+}
+
+impl Read for DescribeTags {
+    fn read(self, world: &World) -> Ec2Result<Self::Output> {
+        let rows = world.tag_rows(&self.filters)?;
+        paginate(rows, &self.page)
+    }
 }
 
 /// Cuts the ordered rows into one page. The token names the last row as `{resource id}
 /// {key}` (IDs hold no space, so the first space splits them), with the hex scheme the
 /// other Describe calls use; the next page starts after that row even if it was deleted.
-fn paginate<'a>(
-    rows: Vec<TagRow<'a>>,
-    page: &Page,
-) -> Ec2Result<(Vec<TagRow<'a>>, Option<String>)> {
+fn paginate(rows: Vec<TagRow>, page: &Page) -> Ec2Result<(Vec<TagRow>, Option<String>)> {
     let after = match &page.next_token {
         None => None,
         Some(token) => {
@@ -158,10 +187,10 @@ fn paginate<'a>(
     let limit = page.max_results.unwrap_or(usize::MAX);
     let mut rest = rows.into_iter().filter(|r| {
         after.as_ref().map_or(true, |(id, key)| {
-            (r.resource_id, r.key) > (id.as_str(), key.as_str())
+            (r.resource_id.as_str(), r.key.as_str()) > (id.as_str(), key.as_str())
         })
     });
-    let chosen: Vec<TagRow<'a>> = rest.by_ref().take(limit).collect();
+    let chosen: Vec<TagRow> = rest.by_ref().take(limit).collect();
     // A token only when another page has something in it, never for an empty last page.
     let next_token = match rest.next() {
         Some(_) => chosen

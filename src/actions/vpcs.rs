@@ -1,151 +1,181 @@
 //! CreateVpc, DescribeVpcs, DeleteVpc.
 
+use std::sync::Arc;
+
 use ipnet::Ipv4Net;
 
 use crate::actions::common::{
-    dry_run, parse_filters, parse_page, parse_tag_specifications, select, write_next_token,
-    write_tag_set,
+    parse_tag_specifications, refuse_unsupported, write_return, write_tag_set,
 };
-use crate::actions::Call;
+use crate::actions::describe::{Found, Query};
+use crate::actions::{Action, Call, Read, Write};
 use crate::error::{Ec2Error, Ec2Result};
+use crate::kinds::Kind;
+use crate::model::tags::Tag;
 use crate::model::vpcs::{NewVpc, Vpc};
 use crate::model::World;
+use crate::values::block_v4;
 use crate::wire::xml::XmlWriter;
 
-pub fn create_vpc(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let cidr = p.string("CidrBlock");
-    let amazon_provided_ipv6 = p.bool("AmazonProvidedIpv6CidrBlock")?.unwrap_or(false);
-    let tenancy = p.string("InstanceTenancy");
-    let border_group = p.string("Ipv6CidrBlockNetworkBorderGroup");
-    let tags = parse_tag_specifications(&p, "vpc")?;
-    // Parameters of features this server does not model are refused, not ignored.
-    for unsupported in [
-        "Ipv4IpamPoolId",
-        "Ipv4NetmaskLength",
-        "Ipv6IpamPoolId",
-        "Ipv6NetmaskLength",
-        "Ipv6Pool",
-        "Ipv6CidrBlock",
-        "VpcEncryptionControl",
-    ] {
-        if p.has(unsupported) {
-            return Err(Ec2Error::UnsupportedOperation(format!(
-                "The parameter {unsupported} is not supported by ec2-mock (IPAM and BYOIP pools are not modelled)"
+pub struct CreateVpc {
+    cidr: Ipv4Net,
+    amazon_provided_ipv6: bool,
+    tenancy: Option<String>,
+    border_group: Option<String>,
+    tags: Vec<Tag>,
+}
+
+impl Action for CreateVpc {
+    type Output = Arc<Vpc>;
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let cidr = p.string("CidrBlock");
+        let amazon_provided_ipv6 = p.bool("AmazonProvidedIpv6CidrBlock")?.unwrap_or(false);
+        let tenancy = p.string("InstanceTenancy");
+        let border_group = p.string("Ipv6CidrBlockNetworkBorderGroup");
+        let tags = parse_tag_specifications(&p, Kind::Vpc)?;
+        refuse_unsupported(
+            &p,
+            &[
+                "Ipv4IpamPoolId",
+                "Ipv4NetmaskLength",
+                "Ipv6IpamPoolId",
+                "Ipv6NetmaskLength",
+                "Ipv6Pool",
+                "Ipv6CidrBlock",
+                "VpcEncryptionControl",
+            ],
+            "IPAM and BYOIP pools are not modelled",
+        )?;
+        call.finish()?;
+        let Some(cidr) = cidr else {
+            return Err(Ec2Error::MissingParameter("CidrBlock".into()));
+        };
+        let cidr = block_v4(&cidr, "cidrBlock")?;
+        if cidr != cidr.trunc() {
+            return Err(Ec2Error::InvalidParameterValue(format!(
+                "Value ({cidr}) for parameter cidrBlock is invalid. This is not a valid CIDR block."
             )));
         }
-    }
-    call.finish()?;
-    let Some(cidr) = cidr else {
-        return Err(Ec2Error::MissingParameter("CidrBlock".into()));
-    };
-    let cidr = parse_ipv4_cidr(&cidr, "cidrBlock")?;
-    if cidr != cidr.trunc() {
-        return Err(Ec2Error::InvalidParameterValue(format!(
-            "Value ({cidr}) for parameter cidrBlock is invalid. This is not a valid CIDR block."
-        )));
-    }
-    // Amazon-provided blocks are advertised from the region itself, the only network border
-    // group modelled; naming it is allowed (the CLI and Terraform do), anything else is not.
-    if let Some(group) = border_group {
-        if !amazon_provided_ipv6 {
+        if border_group.is_some() && !amazon_provided_ipv6 {
             return Err(Ec2Error::InvalidParameterCombination(
                 "Ipv6CidrBlockNetworkBorderGroup can only be used with AmazonProvidedIpv6CidrBlock"
                     .into(),
             ));
         }
-        if group != world.region.name {
-            return Err(Ec2Error::InvalidParameterValue(format!(
-                "Value ({group}) for parameter ipv6CidrBlockNetworkBorderGroup is invalid. \
-                 The network border group of this region is {}.",
-                world.region.name
-            )));
-        }
-    }
-    let instance_tenancy = match tenancy.as_deref() {
-        None | Some("default") => "default",
-        Some("dedicated") => "dedicated",
-        Some(other) => {
-            return Err(Ec2Error::InvalidParameterValue(format!(
-                "Value ({other}) for parameter instanceTenancy is invalid. Valid values: default, dedicated"
-            )))
-        }
-    };
-    let id = world.create_vpc(
-        NewVpc {
+        Ok(CreateVpc {
             cidr,
             amazon_provided_ipv6,
-            instance_tenancy: instance_tenancy.into(),
+            tenancy,
+            border_group,
             tags,
-        },
-        dry,
-    )?;
-    let vpc = world.vpc(&id)?;
-    // A new VPC is `pending` and its IPv6 block `associating` in the create reply, as in EC2;
-    // Describe shows them settled.
-    Ok(call.reply(|w| {
-        w.node("vpc", |w| write_vpc(w, vpc, true));
-    }))
-}
-
-pub fn describe_vpcs(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let ids = p.string_list("VpcId");
-    let filters = parse_filters(&p)?;
-    let page = parse_page(&p)?;
-    call.finish()?;
-    let world = &*world;
-    let sel = select(&world.vpcs, &ids, |id| world.vpc(id), &filters, &page)?;
-    if dry {
-        return Err(Ec2Error::DryRunOperation);
+        })
     }
-    Ok(call.reply(|w| {
-        w.list("vpcSet", &sel.ids, |w, id| {
-            if let Some(vpc) = world.vpcs.get(id) {
-                write_vpc(w, vpc, false);
+
+    fn render(vpc: &Arc<Vpc>, w: &mut XmlWriter) {
+        // A new VPC is `pending` and its IPv6 block `associating` in the create reply, as in
+        // EC2; Describe shows them settled.
+        w.node("vpc", |w| write_vpc(w, vpc, true));
+    }
+}
+
+impl Write for CreateVpc {
+    fn write(self, world: &mut World) -> Ec2Result<Arc<Vpc>> {
+        // Amazon-provided blocks are advertised from the region itself, the only network
+        // border group modelled; naming it is allowed (the CLI and Terraform do), anything
+        // else is not.
+        if let Some(group) = &self.border_group {
+            if group != world.region().name {
+                return Err(Ec2Error::InvalidParameterValue(format!(
+                    "Value ({group}) for parameter ipv6CidrBlockNetworkBorderGroup is invalid. \
+                     The network border group of this region is {}.",
+                    world.region().name
+                )));
             }
-        });
-        write_next_token(w, &sel.next_token);
-    }))
+        }
+        let instance_tenancy = match self.tenancy.as_deref() {
+            None | Some("default") => "default",
+            Some("dedicated") => "dedicated",
+            Some(other) => {
+                return Err(Ec2Error::InvalidParameterValue(format!(
+                    "Value ({other}) for parameter instanceTenancy is invalid. Valid values: default, dedicated"
+                )))
+            }
+        };
+        let id = world.create_vpc(NewVpc {
+            cidr: self.cidr,
+            amazon_provided_ipv6: self.amazon_provided_ipv6,
+            instance_tenancy: instance_tenancy.into(),
+            tags: self.tags,
+        })?;
+        world.vpcs().fetch(&id)
+    }
 }
 
-pub fn delete_vpc(call: &Call<'_>, world: &mut World) -> Ec2Result<Vec<u8>> {
-    let p = call.root();
-    let dry = dry_run(&p)?;
-    let id = p.required_string("VpcId")?;
-    call.finish()?;
-    world.delete_vpc(&id, dry)?;
-    Ok(call.reply(|w| {
-        w.text("return", "true");
-    }))
+pub struct DescribeVpcs {
+    query: Query,
 }
 
-/// Parses an IPv4 CIDR, answering EC2's InvalidParameterValue for anything else.
-pub fn parse_ipv4_cidr(value: &str, param: &str) -> Ec2Result<Ipv4Net> {
-    value.trim().parse::<Ipv4Net>().map_err(|_| {
-        Ec2Error::InvalidParameterValue(format!(
-            "Value ({value}) for parameter {param} is invalid. This is not a valid CIDR block."
-        ))
-    })
+impl Action for DescribeVpcs {
+    type Output = Found<Arc<Vpc>>;
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let query = Query::parse(&call.root(), "VpcId")?;
+        call.finish()?;
+        Ok(DescribeVpcs { query })
+    }
+
+    fn render(found: &Self::Output, w: &mut XmlWriter) {
+        found.render(w, "vpcSet", |w, vpc| write_vpc(w, vpc, false));
+    }
+}
+
+impl Read for DescribeVpcs {
+    fn read(self, world: &World) -> Ec2Result<Self::Output> {
+        self.query.run(world.vpcs(), Arc::clone)
+    }
+}
+
+pub struct DeleteVpc {
+    id: String,
+}
+
+impl Action for DeleteVpc {
+    type Output = ();
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let id = call.root().required_string("VpcId")?;
+        call.finish()?;
+        Ok(DeleteVpc { id })
+    }
+
+    fn render(_: &(), w: &mut XmlWriter) {
+        write_return(w);
+    }
+}
+
+impl Write for DeleteVpc {
+    fn write(self, world: &mut World) -> Ec2Result<()> {
+        world.delete_vpc(&self.id)
+    }
 }
 
 fn write_vpc(w: &mut XmlWriter, vpc: &Vpc, just_created: bool) {
-    w.text("vpcId", &vpc.id);
+    w.text("vpcId", vpc.id);
     w.text("ownerId", &vpc.owner_id);
     w.text("state", if just_created { "pending" } else { "available" });
     w.text("cidrBlock", vpc.cidr);
     w.list("cidrBlockAssociationSet", [vpc], |w, vpc| {
         w.text("cidrBlock", vpc.cidr);
-        w.text("associationId", &vpc.cidr_association_id);
+        w.text("associationId", vpc.cidr_association_id);
         w.node("cidrBlockState", |w| {
             w.text("state", "associated");
         });
     });
     w.list("ipv6CidrBlockAssociationSet", vpc.ipv6.iter(), |w, b| {
         w.text("ipv6CidrBlock", b.cidr);
-        w.text("associationId", &b.association_id);
+        w.text("associationId", b.association_id);
         w.node("ipv6CidrBlockState", |w| {
             w.text(
                 "state",
@@ -161,7 +191,7 @@ fn write_vpc(w: &mut XmlWriter, vpc: &Vpc, just_created: bool) {
         w.text("ipv6AddressAttribute", "public");
         w.text("ipSource", "amazon");
     });
-    w.text("dhcpOptionsId", &vpc.dhcp_options_id);
+    w.text("dhcpOptionsId", vpc.dhcp_options_id);
     write_tag_set(w, &vpc.tags);
     w.text("instanceTenancy", &vpc.instance_tenancy);
     w.text("isDefault", vpc.is_default);

@@ -25,8 +25,8 @@ pub trait Filterable {
     fn filter_values(&self, name: &str) -> Vec<String>;
 }
 
-/// Boxed resources (kept boxed in their maps to keep the maps small) filter as themselves.
-impl<T: Filterable> Filterable for Box<T> {
+/// Shared rows (tables hold `Arc`s) filter as themselves.
+impl<T: Filterable> Filterable for std::sync::Arc<T> {
     const FILTER_NAMES: &'static [&'static str] = T::FILTER_NAMES;
 
     fn tags(&self) -> &Tags {

@@ -1,18 +1,18 @@
 //! Addresses and prefixes added to or taken from an existing interface (Assign/Unassign).
 //!
-//! Every method checks the whole request before it changes anything, takes from the subnet
-//! through [`Taken`] so a failure or a dry run gives everything back, and only then touches
-//! the interfaces: a refused request leaves every interface and the subnet as they were.
+//! Each method checks the request against the interface, takes from (or gives back to) the
+//! subnet's pools and changes the interface; a refusal at any point is rolled back whole by
+//! the request's transaction.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::{Ipv4Net, Ipv6Net};
 
-use crate::error::{Ec2Error, Ec2Result};
-use crate::model::allocator::{AllocError, IPV4_PREFIX_LEN, IPV6_PREFIX_LEN};
+use crate::error::{AddressProblem, Ec2Error, Ec2Result};
+use crate::model::allocator::Wanted;
+use crate::model::ids::{NetworkInterfaceId, SubnetId};
 use crate::model::network_interfaces::{
-    address_error, exhausted, ipv6_limit_exceeded, no_ipv6, prefix_error, InterfaceType,
-    Ipv6Address, NetworkInterface, PrivateIp, Taken, MAX_IPV4_PER_INTERFACE,
+    InterfaceType, Ipv6Address, NetworkInterface, PrivateIp, MAX_IPV4_PER_INTERFACE,
     MAX_IPV6_PER_INTERFACE,
 };
 use crate::model::World;
@@ -60,31 +60,31 @@ enum Holder {
     /// Already a secondary of this interface: with AllowReassignment it simply stays.
     This,
     /// A secondary of another interface of the subnet, moved here with AllowReassignment.
-    Other(String),
+    Other(NetworkInterfaceId),
 }
 
 /// The real EC2 wording, as client code matches it (an ENI IP controller treating it as
 /// "already unassigned", and a VPC service's branch-ENI release path).
-fn addresses_not_assigned(id: &str) -> Ec2Error {
+fn addresses_not_assigned(id: &NetworkInterfaceId) -> Ec2Error {
     Ec2Error::InvalidParameterValue(format!(
         "Some of the specified addresses are not assigned to interface {id}"
     ))
 }
 
-fn prefixes_not_assigned(id: &str) -> Ec2Error {
+fn prefixes_not_assigned(id: &NetworkInterfaceId) -> Ec2Error {
     Ec2Error::InvalidParameterValue(format!(
         "Some of the specified prefixes are not assigned to interface {id}"
     ))
 }
 
-fn efa_only_refused(id: &str) -> Ec2Error {
+fn efa_only_refused(id: &NetworkInterfaceId) -> Ec2Error {
     Ec2Error::InvalidParameterValue(format!(
         "EFA-only network interfaces do not support IP addresses: {id} is an efa-only interface"
     ))
 }
 
 /// Sums requested amounts without overflow: a count of 2^63 must still read as "too many".
-pub(crate) fn total(parts: &[usize]) -> u64 {
+pub fn total(parts: &[usize]) -> u64 {
     parts
         .iter()
         .fold(0u64, |acc, &n| acc.saturating_add(n as u64))
@@ -97,28 +97,32 @@ impl World {
         &mut self,
         id: &str,
         req: &PrivateIpAssignment,
-        dry_run: bool,
     ) -> Ec2Result<AddressSet<Ipv4Addr, Ipv4Net>> {
-        let eni = self.network_interface(id)?;
+        let eni = self.network_interface(id)?.clone();
+        let id = eni.id;
         if eni.interface_type == InterfaceType::EfaOnly {
-            return Err(efa_only_refused(id));
+            return Err(efa_only_refused(&id));
         }
-        let subnet_id = eni.subnet_id.clone();
+        let subnet = self.subnet(&eni.subnet_id.to_string())?.clone();
         let held = total(&[eni.private_ips.len(), eni.ipv4_prefixes.len()]);
-        let subnet = self.subnet(&subnet_id)?;
 
         // Every explicit address is judged first: the shape errors (outside, reserved), then
         // who holds it. Addresses that may not move are reported together, as EC2 does.
+        let pool_reserved = |ip: Ipv4Addr| {
+            self.ipv4_pools
+                .get(&subnet.id)
+                .is_some_and(|p| p.is_reserved(ip))
+        };
         let mut holders = Vec::with_capacity(req.addresses.len());
         let mut refused_moves = Vec::new();
         for &ip in &req.addresses {
-            if !subnet.pool.cidr().contains(&ip) {
-                return Err(address_error(ip, AllocError::OutsideSubnet));
+            if !subnet.cidr.contains(&ip) {
+                return Err(address_problem(ip, AddressProblem::OutsideSubnet));
             }
-            if subnet.pool.is_reserved(ip) {
-                return Err(address_error(ip, AllocError::Reserved));
+            if pool_reserved(ip) {
+                return Err(address_problem(ip, AddressProblem::Reserved));
             }
-            let Some((holder, primary)) = self.ipv4_holder(&subnet_id, ip) else {
+            let Some((holder, primary)) = self.ipv4_holder(subnet.id, ip) else {
                 holders.push(Holder::Free);
                 continue;
             };
@@ -126,13 +130,12 @@ impl World {
                 refused_moves.push(ip.to_string());
             } else if primary {
                 return Err(Ec2Error::InvalidParameterValue(format!(
-                    "Address {ip} is the primary private IP address of {} and cannot be reassigned",
-                    holder.id
+                    "Address {ip} is the primary private IP address of {holder} and cannot be reassigned"
                 )));
-            } else if holder.id == id {
+            } else if holder == id {
                 holders.push(Holder::This);
             } else {
-                holders.push(Holder::Other(holder.id.clone()));
+                holders.push(Holder::Other(holder));
             }
         }
         if !refused_moves.is_empty() {
@@ -152,6 +155,7 @@ impl World {
             return Err(Ec2Error::PrivateIpAddressLimitExceeded);
         }
 
+        // Free of interfaces, but possibly inside a prefix delegated to one: InUse.
         let free: Vec<Ipv4Addr> = req
             .addresses
             .iter()
@@ -159,55 +163,43 @@ impl World {
             .filter(|(_, h)| matches!(h, Holder::Free))
             .map(|(ip, _)| *ip)
             .collect();
-        let rng = &mut self.rng;
-        let Some(subnet) = self.subnets.get_mut(&subnet_id) else {
-            return Err(Ec2Error::SubnetNotFound(subnet_id));
-        };
-        let mut taken = Taken::default();
-        let counted = take_ipv4(subnet, rng, &free, req, &mut taken);
-        let counted = match counted {
-            Ok(c) => c,
-            Err(e) => {
-                taken.give_back(subnet);
-                return Err(e);
-            }
-        };
-        // The interface was looked up at the start and nothing since could remove it, but the
-        // moves below must not start unless the arrival has somewhere to land.
-        if dry_run || !self.network_interfaces.contains_key(id) {
-            taken.give_back(subnet);
-            return Err(if dry_run {
-                Ec2Error::DryRunOperation
-            } else {
-                Ec2Error::NetworkInterfaceNotFound(id.to_owned())
-            });
-        }
+        let took = self.take_v4(
+            subnet.id,
+            &Wanted {
+                addresses: &free,
+                prefixes: &req.prefixes,
+                counts: &[req.count],
+                prefix_count: req.prefix_count,
+            },
+        )?;
+        let counted = &took.counted[0];
 
         for (ip, holder) in req.addresses.iter().zip(&holders) {
             if let Holder::Other(other) = holder {
-                if let Some(other) = self.network_interfaces.get_mut(other) {
-                    other.private_ips.retain(|p| p.address != *ip);
-                }
+                self.network_interfaces.update(other, |o| {
+                    o.private_ips.retain(|p| p.address != *ip);
+                });
             }
         }
-        let Some(eni) = self.network_interfaces.get_mut(id) else {
-            return Err(Ec2Error::NetworkInterfaceNotFound(id.to_owned()));
-        };
-        let arrivals = req
+        let arrivals: Vec<PrivateIp> = req
             .addresses
             .iter()
             .zip(&holders)
             .filter(|(_, h)| !matches!(h, Holder::This))
             .map(|(ip, _)| *ip)
-            .chain(counted.iter().copied());
-        eni.private_ips.extend(arrivals.map(|address| PrivateIp {
-            address,
-            primary: false,
-        }));
-        eni.ipv4_prefixes.extend(taken.v4_prefixes.iter().copied());
+            .chain(counted.iter().copied())
+            .map(|address| PrivateIp {
+                address,
+                primary: false,
+            })
+            .collect();
+        self.network_interfaces.update(&id, |e| {
+            e.private_ips.extend(arrivals);
+            e.ipv4_prefixes.extend(took.prefixes.iter().copied());
+        });
         Ok(AddressSet {
-            addresses: req.addresses.iter().chain(&counted).copied().collect(),
-            prefixes: taken.v4_prefixes,
+            addresses: req.addresses.iter().chain(counted).copied().collect(),
+            prefixes: took.prefixes,
         })
     }
 
@@ -216,12 +208,11 @@ impl World {
         &mut self,
         id: &str,
         req: &AddressSet<Ipv4Addr, Ipv4Net>,
-        dry_run: bool,
     ) -> Ec2Result<()> {
-        let eni = self.network_interface(id)?;
+        let eni = self.network_interface(id)?.clone();
         for ip in &req.addresses {
             match eni.private_ips.iter().find(|p| p.address == *ip) {
-                None => return Err(addresses_not_assigned(id)),
+                None => return Err(addresses_not_assigned(&eni.id)),
                 Some(p) if p.primary => {
                     return Err(Ec2Error::InvalidParameterValue(format!(
                         "Value ({ip}) for parameter privateIpAddress is invalid. The primary private IP address of a network interface cannot be unassigned."
@@ -231,24 +222,18 @@ impl World {
             }
         }
         if req.prefixes.iter().any(|p| !eni.ipv4_prefixes.contains(p)) {
-            return Err(prefixes_not_assigned(id));
+            return Err(prefixes_not_assigned(&eni.id));
         }
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
-        }
-        let subnet_id = eni.subnet_id.clone();
-        if let Some(eni) = self.network_interfaces.get_mut(id) {
-            eni.private_ips
+        self.network_interfaces.update(&eni.id, |e| {
+            e.private_ips
                 .retain(|p| !req.addresses.contains(&p.address));
-            eni.ipv4_prefixes.retain(|p| !req.prefixes.contains(p));
+            e.ipv4_prefixes.retain(|p| !req.prefixes.contains(p));
+        });
+        for &ip in &req.addresses {
+            self.ipv4_pools.release(&eni.subnet_id, ip);
         }
-        if let Some(subnet) = self.subnets.get_mut(&subnet_id) {
-            Taken {
-                v4: req.addresses.clone(),
-                v4_prefixes: req.prefixes.clone(),
-                ..Taken::default()
-            }
-            .give_back(subnet);
+        for &p in &req.prefixes {
+            self.ipv4_pools.release_prefix(&eni.subnet_id, p);
         }
         Ok(())
     }
@@ -259,17 +244,13 @@ impl World {
         &mut self,
         id: &str,
         req: &Ipv6Assignment,
-        dry_run: bool,
     ) -> Ec2Result<AddressSet<Ipv6Addr, Ipv6Net>> {
-        let eni = self.network_interface(id)?;
+        let eni = self.network_interface(id)?.clone();
         if eni.interface_type == InterfaceType::EfaOnly {
-            return Err(efa_only_refused(id));
+            return Err(efa_only_refused(&eni.id));
         }
-        let subnet_id = eni.subnet_id.clone();
         let held = total(&[eni.ipv6_addresses.len(), eni.ipv6_prefixes.len()]);
-        if self.subnet(&subnet_id)?.ipv6.is_none() {
-            return Err(no_ipv6(&subnet_id));
-        }
+        self.subnet_with_ipv6(eni.subnet_id)?;
         let wanted = total(&[
             req.addresses.len(),
             req.count,
@@ -277,39 +258,36 @@ impl World {
             req.prefix_count,
         ]);
         if held.saturating_add(wanted) > MAX_IPV6_PER_INTERFACE {
-            return Err(ipv6_limit_exceeded());
+            return Err(Ec2Error::Ipv6AddressLimitExceeded {
+                limit: MAX_IPV6_PER_INTERFACE,
+            });
         }
-
-        let rng = &mut self.rng;
-        let Some(subnet) = self.subnets.get_mut(&subnet_id) else {
-            return Err(Ec2Error::SubnetNotFound(subnet_id));
-        };
-        let mut taken = Taken::default();
-        let result = match subnet.ipv6.as_mut() {
-            Some(block) => take_ipv6(&mut block.pool, rng, req, &mut taken),
-            None => Err(no_ipv6(&subnet_id)),
-        };
-        if let Err(e) = result {
-            taken.give_back(subnet);
-            return Err(e);
-        }
-        if dry_run {
-            taken.give_back(subnet);
-            return Err(Ec2Error::DryRunOperation);
-        }
-
-        let Some(eni) = self.network_interfaces.get_mut(id) else {
-            return Err(Ec2Error::NetworkInterfaceNotFound(id.to_owned()));
-        };
-        eni.ipv6_addresses
-            .extend(taken.v6.iter().map(|&address| Ipv6Address {
-                address,
-                is_primary: false,
-            }));
-        eni.ipv6_prefixes.extend(taken.v6_prefixes.iter().copied());
+        let took = self.take_v6(
+            eni.subnet_id,
+            &Wanted {
+                addresses: &req.addresses,
+                prefixes: &req.prefixes,
+                counts: &[req.count],
+                prefix_count: req.prefix_count,
+            },
+        )?;
+        let addresses: Vec<Ipv6Addr> = req
+            .addresses
+            .iter()
+            .chain(&took.counted[0])
+            .copied()
+            .collect();
+        self.network_interfaces.update(&eni.id, |e| {
+            e.ipv6_addresses
+                .extend(addresses.iter().map(|&address| Ipv6Address {
+                    address,
+                    is_primary: false,
+                }));
+            e.ipv6_prefixes.extend(took.prefixes.iter().copied());
+        });
         Ok(AddressSet {
-            addresses: taken.v6,
-            prefixes: taken.v6_prefixes,
+            addresses,
+            prefixes: took.prefixes,
         })
     }
 
@@ -318,16 +296,12 @@ impl World {
         &mut self,
         id: &str,
         req: &AddressSet<Ipv6Addr, Ipv6Net>,
-        dry_run: bool,
     ) -> Ec2Result<()> {
-        let eni = self.network_interface(id)?;
-        let subnet_id = eni.subnet_id.clone();
-        if self.subnet(&subnet_id)?.ipv6.is_none() {
-            return Err(no_ipv6(&subnet_id));
-        }
+        let eni = self.network_interface(id)?.clone();
+        self.subnet_with_ipv6(eni.subnet_id)?;
         for ip in &req.addresses {
             match eni.ipv6_addresses.iter().find(|a| a.address == *ip) {
-                None => return Err(addresses_not_assigned(id)),
+                None => return Err(addresses_not_assigned(&eni.id)),
                 // The API reference: a primary IPv6 address stays "until the instance is
                 // terminated or the network interface is detached".
                 Some(a) if a.is_primary => {
@@ -339,108 +313,52 @@ impl World {
             }
         }
         if req.prefixes.iter().any(|p| !eni.ipv6_prefixes.contains(p)) {
-            return Err(prefixes_not_assigned(id));
+            return Err(prefixes_not_assigned(&eni.id));
         }
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
-        }
-        if let Some(eni) = self.network_interfaces.get_mut(id) {
-            eni.ipv6_addresses
+        self.network_interfaces.update(&eni.id, |e| {
+            e.ipv6_addresses
                 .retain(|a| !req.addresses.contains(&a.address));
-            eni.ipv6_prefixes.retain(|p| !req.prefixes.contains(p));
+            e.ipv6_prefixes.retain(|p| !req.prefixes.contains(p));
+        });
+        for &ip in &req.addresses {
+            self.ipv6_pools.release(&eni.subnet_id, ip);
         }
-        if let Some(subnet) = self.subnets.get_mut(&subnet_id) {
-            Taken {
-                v6: req.addresses.clone(),
-                v6_prefixes: req.prefixes.clone(),
-                ..Taken::default()
-            }
-            .give_back(subnet);
+        for &p in &req.prefixes {
+            self.ipv6_pools.release_prefix(&eni.subnet_id, p);
         }
         Ok(())
     }
 
-    /// The interface of `subnet_id` holding `ip` individually, and whether as its primary.
-    fn ipv4_holder(&self, subnet_id: &str, ip: Ipv4Addr) -> Option<(&NetworkInterface, bool)> {
+    /// The subnet, which must have an IPv6 block.
+    fn subnet_with_ipv6(&self, subnet: SubnetId) -> Ec2Result<()> {
+        match self.subnets.get(&subnet) {
+            Some(s) if s.ipv6.is_some() => Ok(()),
+            Some(_) => Err(Ec2Error::SubnetHasNoIpv6 {
+                subnet_id: subnet.to_string(),
+            }),
+            None => Err(crate::model::ids::ResourceId::not_found(&subnet)),
+        }
+    }
+
+    /// The interface of `subnet` holding `ip` individually, and whether as its primary.
+    fn ipv4_holder(&self, subnet: SubnetId, ip: Ipv4Addr) -> Option<(NetworkInterfaceId, bool)> {
         self.network_interfaces
             .values()
-            .filter(|e| e.subnet_id == subnet_id)
-            .find_map(|e| {
+            .filter(|e| e.subnet_id == subnet)
+            .find_map(|e: &std::sync::Arc<NetworkInterface>| {
                 e.private_ips
                     .iter()
                     .find(|p| p.address == ip)
-                    .map(|p| (&**e, p.primary))
+                    .map(|p| (e.id, p.primary))
             })
     }
 }
 
-/// Takes the free explicit addresses, the explicit prefixes, then the counted ones, recording
-/// each in `taken`; returns the counted addresses. Explicit ones go first so a random pick
-/// never takes an address the same request names.
-fn take_ipv4(
-    subnet: &mut crate::model::subnets::Subnet,
-    rng: &mut rand::rngs::StdRng,
-    free: &[Ipv4Addr],
-    req: &PrivateIpAssignment,
-    taken: &mut Taken,
-) -> Ec2Result<Vec<Ipv4Addr>> {
-    for &ip in free {
-        // Free of interfaces, but possibly inside a prefix delegated to one: InUse.
-        subnet.pool.allocate(ip).map_err(|e| address_error(ip, e))?;
-        taken.v4.push(ip);
+fn address_problem(ip: Ipv4Addr, problem: AddressProblem) -> Ec2Error {
+    Ec2Error::AddressUnavailable {
+        address: ip.to_string(),
+        prefix: false,
+        problem,
+        holder: None,
     }
-    for &prefix in &req.prefixes {
-        subnet
-            .pool
-            .allocate_prefix(prefix)
-            .map_err(|e| prefix_error(prefix.to_string(), IPV4_PREFIX_LEN, e))?;
-        taken.v4_prefixes.push(prefix);
-    }
-    let mut counted = Vec::new();
-    if req.count > 0 {
-        counted = subnet
-            .pool
-            .allocate_many(req.count, rng)
-            .map_err(|_| exhausted())?;
-        taken.v4.extend(&counted);
-    }
-    if req.prefix_count > 0 {
-        let prefixes = subnet
-            .pool
-            .allocate_prefixes(req.prefix_count, rng)
-            .map_err(|_| exhausted())?;
-        taken.v4_prefixes.extend(prefixes);
-    }
-    Ok(counted)
-}
-
-/// The IPv6 counterpart of [`take_ipv4`]; everything taken is in `taken`.
-fn take_ipv6(
-    pool: &mut crate::model::allocator::Ipv6Pool,
-    rng: &mut rand::rngs::StdRng,
-    req: &Ipv6Assignment,
-    taken: &mut Taken,
-) -> Ec2Result<()> {
-    for &ip in &req.addresses {
-        pool.allocate(ip).map_err(|e| address_error(ip, e))?;
-        taken.v6.push(ip);
-    }
-    for &prefix in &req.prefixes {
-        pool.allocate_prefix(prefix)
-            .map_err(|e| prefix_error(prefix.to_string(), IPV6_PREFIX_LEN, e))?;
-        taken.v6_prefixes.push(prefix);
-    }
-    if req.count > 0 {
-        let ips = pool
-            .allocate_many(req.count, rng)
-            .map_err(|_| exhausted())?;
-        taken.v6.extend(ips);
-    }
-    if req.prefix_count > 0 {
-        let prefixes = pool
-            .allocate_prefixes(req.prefix_count, rng)
-            .map_err(|_| exhausted())?;
-        taken.v6_prefixes.extend(prefixes);
-    }
-    Ok(())
 }

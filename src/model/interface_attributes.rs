@@ -1,8 +1,9 @@
 //! Changing one attribute of a network interface, as ModifyNetworkInterfaceAttribute and
-//! ResetNetworkInterfaceAttribute do: every check first, then DryRun, then the change.
+//! ResetNetworkInterfaceAttribute do.
 
 use crate::error::{Ec2Error, Ec2Result};
-use crate::model::network_interfaces::{ConnectionTracking, GroupRef};
+use crate::model::ids::{AttachmentId, ResourceId};
+use crate::model::network_interfaces::ConnectionTracking;
 use crate::model::World;
 
 /// The one attribute a ModifyNetworkInterfaceAttribute call changes, already checked for
@@ -28,81 +29,67 @@ impl World {
         &mut self,
         id: &str,
         change: AttributeChange,
-        dry_run: bool,
     ) -> Ec2Result<()> {
-        let eni = self.network_interface(id)?;
-        let change = match change {
+        let eni = self.network_interface(id)?.clone();
+        match change {
             AttributeChange::Groups(ids) => {
                 // The same rules as CreateNetworkInterface, with the interface's subnet
                 // standing for the subnet the groups must share a network with.
-                let groups = self.interface_groups(&ids, &eni.vpc_id, &eni.subnet_id)?;
-                Applied::Groups(groups)
+                let groups = self.interface_groups(&ids, eni.vpc_id, &eni.subnet_id.to_string())?;
+                self.network_interfaces
+                    .update(&eni.id, |e| e.groups = groups);
             }
             AttributeChange::EnablePrimaryIpv6 => {
                 if eni.ipv6_addresses.is_empty() {
                     return Err(Ec2Error::InvalidParameterValue(format!(
-                        "The network interface '{id}' has no IPv6 address to make primary"
+                        "The network interface '{}' has no IPv6 address to make primary",
+                        eni.id
                     )));
                 }
-                Applied::PrimaryIpv6
+                // Once an address is primary it stays so: enabling again changes nothing.
+                self.network_interfaces.update(&eni.id, |e| {
+                    if !e.ipv6_addresses.iter().any(|a| a.is_primary) {
+                        if let Some(first) = e.ipv6_addresses.first_mut() {
+                            first.is_primary = true;
+                        }
+                    }
+                });
             }
             AttributeChange::Attachment { attachment_id } => {
                 // Nothing is ever attached in this world, so no attachment ID can name this
-                // interface's attachment.
-                return Err(Ec2Error::AttachmentNotFound(attachment_id));
+                // interface's attachment, whatever its shape.
+                return Err(Ec2Error::NotFound {
+                    kind: AttachmentId::KIND,
+                    id: attachment_id,
+                });
             }
-            AttributeChange::Description(d) => Applied::Description(d),
-            AttributeChange::SourceDestCheck(v) => Applied::SourceDestCheck(v),
-            AttributeChange::ConnectionTracking(ct) => Applied::ConnectionTracking(ct),
-        };
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
-        }
-        let Some(eni) = self.network_interfaces.get_mut(id) else {
-            return Err(Ec2Error::NetworkInterfaceNotFound(id.to_owned()));
-        };
-        match change {
-            Applied::Description(d) => eni.description = d,
-            Applied::SourceDestCheck(v) => eni.source_dest_check = v,
-            Applied::Groups(groups) => eni.groups = groups,
-            Applied::PrimaryIpv6 => {
-                // Once an address is primary it stays so: enabling again changes nothing.
-                if !eni.ipv6_addresses.iter().any(|a| a.is_primary) {
-                    if let Some(first) = eni.ipv6_addresses.first_mut() {
-                        first.is_primary = true;
-                    }
-                }
+            AttributeChange::Description(d) => {
+                self.network_interfaces
+                    .update(&eni.id, |e| e.description = d);
             }
-            Applied::ConnectionTracking(new) => {
-                let mut ct = eni.connection_tracking.unwrap_or_default();
-                ct.tcp_established_timeout =
-                    new.tcp_established_timeout.or(ct.tcp_established_timeout);
-                ct.udp_stream_timeout = new.udp_stream_timeout.or(ct.udp_stream_timeout);
-                ct.udp_timeout = new.udp_timeout.or(ct.udp_timeout);
-                eni.connection_tracking = Some(ct);
+            AttributeChange::SourceDestCheck(v) => {
+                self.network_interfaces
+                    .update(&eni.id, |e| e.source_dest_check = v);
+            }
+            AttributeChange::ConnectionTracking(new) => {
+                self.network_interfaces.update(&eni.id, |e| {
+                    let mut ct = e.connection_tracking.unwrap_or_default();
+                    ct.tcp_established_timeout =
+                        new.tcp_established_timeout.or(ct.tcp_established_timeout);
+                    ct.udp_stream_timeout = new.udp_stream_timeout.or(ct.udp_stream_timeout);
+                    ct.udp_timeout = new.udp_timeout.or(ct.udp_timeout);
+                    e.connection_tracking = Some(ct);
+                });
             }
         }
         Ok(())
     }
 
     /// ResetNetworkInterfaceAttribute's only attribute: source/destination checking back on.
-    pub fn reset_source_dest_check(&mut self, id: &str, dry_run: bool) -> Ec2Result<()> {
-        self.network_interface(id)?;
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
-        }
-        if let Some(eni) = self.network_interfaces.get_mut(id) {
-            eni.source_dest_check = true;
-        }
+    pub fn reset_source_dest_check(&mut self, id: &str) -> Ec2Result<()> {
+        let id = self.network_interface(id)?.id;
+        self.network_interfaces
+            .update(&id, |e| e.source_dest_check = true);
         Ok(())
     }
-}
-
-/// A change that passed every check against the world, ready to apply.
-enum Applied {
-    Description(String),
-    SourceDestCheck(bool),
-    Groups(Vec<GroupRef>),
-    PrimaryIpv6,
-    ConnectionTracking(ConnectionTracking),
 }

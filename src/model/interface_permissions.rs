@@ -1,10 +1,14 @@
 //! Network interface permissions: grants letting another account (or an AWS service) attach
 //! an interface or associate an address with it.
 
+use std::sync::Arc;
+
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::filters::Filterable;
-use crate::model::ids::{check_fixed_id, new_id};
+use crate::model::ids::{InterfacePermissionId, NetworkInterfaceId, ResourceId};
 use crate::model::tags::Tags;
+use crate::model::vpcs::id_used_twice;
+use crate::model::world::draw_id;
 use crate::model::World;
 
 /// Permissions cannot be tagged; tag filters see this and match nothing.
@@ -42,8 +46,8 @@ pub enum Grantee {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InterfacePermission {
-    pub id: String,
-    pub network_interface_id: String,
+    pub id: InterfacePermissionId,
+    pub network_interface_id: NetworkInterfaceId,
     pub grantee: Grantee,
     pub permission: PermissionType,
 }
@@ -73,10 +77,11 @@ impl InterfacePermission {
 impl World {
     /// Looks up a permission. An ID of the wrong shape is answered NotFound too: EC2's
     /// Malformed code for these IDs is not documented anywhere we could find.
-    pub fn interface_permission(&self, id: &str) -> Ec2Result<&InterfacePermission> {
+    pub fn interface_permission(&self, id: &str) -> Ec2Result<&Arc<InterfacePermission>> {
+        let id = InterfacePermissionId::parse(id)?;
         self.interface_permissions
-            .get(id)
-            .ok_or_else(|| Ec2Error::NetworkInterfacePermissionNotFound(id.to_owned()))
+            .get(&id)
+            .ok_or_else(|| id.not_found())
     }
 
     pub fn create_interface_permission(
@@ -84,34 +89,26 @@ impl World {
         network_interface_id: &str,
         grantee: Grantee,
         permission: PermissionType,
-        dry_run: bool,
-    ) -> Ec2Result<String> {
-        self.create_interface_permission_with_id(
-            network_interface_id,
-            grantee,
-            permission,
-            None,
-            dry_run,
-        )
+    ) -> Ec2Result<InterfacePermissionId> {
+        self.create_interface_permission_with_id(network_interface_id, grantee, permission, None)
     }
 
     /// CreateNetworkInterfacePermission, with the ID a state file fixes instead of a drawn one.
-    pub(crate) fn create_interface_permission_with_id(
+    pub fn create_interface_permission_with_id(
         &mut self,
         network_interface_id: &str,
         grantee: Grantee,
         permission: PermissionType,
-        id: Option<String>,
-        dry_run: bool,
-    ) -> Ec2Result<String> {
+        id: Option<InterfacePermissionId>,
+    ) -> Ec2Result<InterfacePermissionId> {
         if let Some(id) = &id {
-            check_fixed_id(id, "eni-perm", self.interface_permissions.contains_key(id))?;
+            if self.interface_permissions.contains(id) {
+                return Err(id_used_twice(id));
+            }
         }
-        self.network_interface(network_interface_id)?;
+        let eni = self.network_interface(network_interface_id)?.id;
         let duplicate = self.interface_permissions.values().any(|p| {
-            p.network_interface_id == network_interface_id
-                && p.grantee == grantee
-                && p.permission == permission
+            p.network_interface_id == eni && p.grantee == grantee && p.permission == permission
         });
         if duplicate {
             let who = match &grantee {
@@ -123,23 +120,17 @@ impl World {
                 permission.as_str()
             )));
         }
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
-        }
         let id = match id {
             Some(id) => id,
-            None => loop {
-                let id = new_id(&mut self.rng, "eni-perm");
-                if !self.interface_permissions.contains_key(&id) {
-                    break id;
-                }
-            },
+            None => draw_id(&mut self.streams, |id| {
+                self.interface_permissions.contains(id)
+            }),
         };
         self.interface_permissions.insert(
-            id.clone(),
+            id,
             InterfacePermission {
-                id: id.clone(),
-                network_interface_id: network_interface_id.to_owned(),
+                id,
+                network_interface_id: eni,
                 grantee,
                 permission,
             },
@@ -149,12 +140,9 @@ impl World {
 
     /// Removes a permission. `Force` matters only for an interface the grantee attached,
     /// which cannot happen here, so it is accepted and changes nothing.
-    pub fn delete_interface_permission(&mut self, id: &str, dry_run: bool) -> Ec2Result<()> {
-        self.interface_permission(id)?;
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
-        }
-        self.interface_permissions.remove(id);
+    pub fn delete_interface_permission(&mut self, id: &str) -> Ec2Result<()> {
+        let id = self.interface_permission(id)?.id;
+        self.interface_permissions.remove(&id);
         Ok(())
     }
 }
@@ -173,18 +161,25 @@ impl Filterable for InterfacePermission {
     }
 
     fn filter_values(&self, name: &str) -> Vec<String> {
-        let values: Vec<&str> = match name {
-            "network-interface-permission.network-interface-permission-id" => vec![&self.id],
+        match name {
+            "network-interface-permission.network-interface-permission-id" => {
+                vec![self.id.to_string()]
+            }
             "network-interface-permission.network-interface-id" => {
-                vec![&self.network_interface_id]
+                vec![self.network_interface_id.to_string()]
             }
-            "network-interface-permission.aws-account-id" => {
-                self.aws_account_id().into_iter().collect()
+            "network-interface-permission.aws-account-id" => self
+                .aws_account_id()
+                .map(str::to_owned)
+                .into_iter()
+                .collect(),
+            "network-interface-permission.aws-service" => {
+                self.aws_service().map(str::to_owned).into_iter().collect()
             }
-            "network-interface-permission.aws-service" => self.aws_service().into_iter().collect(),
-            "network-interface-permission.permission" => vec![self.permission.as_str()],
+            "network-interface-permission.permission" => {
+                vec![self.permission.as_str().to_owned()]
+            }
             _ => Vec::new(),
-        };
-        values.into_iter().map(str::to_owned).collect()
+        }
     }
 }

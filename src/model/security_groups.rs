@@ -3,13 +3,16 @@
 //! Rules are stored as EC2 stores them, one peer per `sgr-` rule; the `IpPermissions` shape
 //! (rules sharing protocol and ports grouped together) exists only on the wire.
 
+use std::sync::Arc;
+
 use ipnet::{Ipv4Net, Ipv6Net};
-use rand::Rng;
 
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::filters::Filterable;
-use crate::model::ids::{check_fixed_id, is_well_formed, new_id};
+use crate::model::ids::{ResourceId, SecurityGroupId, SecurityGroupRuleId, VpcId};
 use crate::model::tags::{Tag, Tags};
+use crate::model::vpcs::id_used_twice;
+use crate::model::world::draw_id;
 use crate::model::World;
 
 /// The name EC2 reserves for each VPC's own group.
@@ -17,21 +20,30 @@ pub const DEFAULT_GROUP_NAME: &str = "default";
 
 #[derive(Debug, Clone)]
 pub struct SecurityGroup {
-    pub id: String,
+    pub id: SecurityGroupId,
     pub name: String,
     pub description: String,
-    pub vpc_id: String,
+    pub vpc_id: VpcId,
     pub owner_id: String,
     pub ingress: Vec<Rule>,
     pub egress: Vec<Rule>,
     pub tags: Tags,
 }
 
+impl crate::model::tagging::Tagged for SecurityGroup {
+    fn tags(&self) -> &Tags {
+        &self.tags
+    }
+    fn tags_mut(&mut self) -> &mut Tags {
+        &mut self.tags
+    }
+}
+
 /// One security group rule: a protocol, a port range and one peer, as EC2 stores them
 /// (each `sgr-` rule has exactly one CIDR, group or prefix list).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
-    pub id: String,
+    pub id: SecurityGroupRuleId,
     /// `-1` for all traffic, else a lowercase name (`tcp`, `udp`, `icmp`, `icmpv6`) or a number.
     pub protocol: String,
     pub from_port: Option<i32>,
@@ -49,7 +61,7 @@ pub enum Peer {
     /// A referenced group; its name is kept because the `ip-permission.group-name` filters
     /// need it and EC2 group names never change.
     Group {
-        group_id: String,
+        group_id: SecurityGroupId,
         user_id: String,
         group_name: String,
     },
@@ -59,30 +71,29 @@ pub enum Peer {
 impl SecurityGroup {
     /// A VPC's `default` group: all traffic in from members of the group itself, all traffic
     /// out (to `::/0` as well when the VPC has IPv6), as EC2 creates it.
-    pub fn new_default<R: Rng + ?Sized>(
-        id: String,
-        vpc_id: &str,
-        owner_id: &str,
+    pub(in crate::model) fn new_default(
+        world: &mut World,
+        id: SecurityGroupId,
+        vpc_id: VpcId,
         vpc_has_ipv6: bool,
-        rng: &mut R,
     ) -> Self {
         let mut group = SecurityGroup::new(
+            world,
             id,
             DEFAULT_GROUP_NAME,
             "default VPC security group",
             vpc_id,
-            owner_id,
             vpc_has_ipv6,
-            rng,
         );
+        let owner = world.account_id.clone();
         group.ingress.push(Rule {
-            id: new_id(rng, "sgr"),
+            id: world.new_rule_id(),
             protocol: "-1".into(),
             from_port: None,
             to_port: None,
             peer: Peer::Group {
-                group_id: group.id.clone(),
-                user_id: owner_id.to_owned(),
+                group_id: id,
+                user_id: owner,
                 group_name: DEFAULT_GROUP_NAME.to_owned(),
             },
             description: None,
@@ -92,17 +103,16 @@ impl SecurityGroup {
     }
 
     /// A new group with EC2's default outbound rule(s) and no inbound rule.
-    pub fn new<R: Rng + ?Sized>(
-        id: String,
+    pub(in crate::model) fn new(
+        world: &mut World,
+        id: SecurityGroupId,
         name: &str,
         description: &str,
-        vpc_id: &str,
-        owner_id: &str,
+        vpc_id: VpcId,
         vpc_has_ipv6: bool,
-        rng: &mut R,
     ) -> Self {
-        let all_out = |peer, rng: &mut R| Rule {
-            id: new_id(rng, "sgr"),
+        let mut all_out = |peer| Rule {
+            id: world.new_rule_id(),
             protocol: "-1".into(),
             from_port: None,
             to_port: None,
@@ -110,19 +120,32 @@ impl SecurityGroup {
             description: None,
             tags: Tags::default(),
         };
-        let mut egress = vec![all_out(Peer::Ipv4(Ipv4Net::default()), rng)];
+        let mut egress = vec![all_out(Peer::Ipv4(Ipv4Net::default()))];
         if vpc_has_ipv6 {
-            egress.push(all_out(Peer::Ipv6(Ipv6Net::default()), rng));
+            egress.push(all_out(Peer::Ipv6(Ipv6Net::default())));
         }
         SecurityGroup {
             id,
             name: name.to_owned(),
             description: description.to_owned(),
-            vpc_id: vpc_id.to_owned(),
-            owner_id: owner_id.to_owned(),
+            vpc_id,
+            owner_id: world.account_id.clone(),
             ingress: Vec::new(),
             egress,
             tags: Tags::default(),
+        }
+    }
+
+    /// True for a VPC's own `default` group.
+    pub fn is_default(&self) -> bool {
+        self.name == DEFAULT_GROUP_NAME
+    }
+
+    pub fn rules(&self, egress: bool) -> &[Rule] {
+        if egress {
+            &self.egress
+        } else {
+            &self.ingress
         }
     }
 
@@ -149,7 +172,7 @@ impl Rule {
         let peer = match &self.peer {
             Peer::Ipv4(n) => n.to_string(),
             Peer::Ipv6(n) => n.to_string(),
-            Peer::Group { group_id, .. } => group_id.clone(),
+            Peer::Group { group_id, .. } => group_id.to_string(),
             Peer::PrefixList(p) => p.clone(),
         };
         let port = |p: Option<i32>| p.unwrap_or(-1);
@@ -177,7 +200,7 @@ impl Rule {
 /// Which group a request means: by ID anywhere, or by name in the default VPC (EC2's
 /// `GroupName` parameters only ever name default-VPC groups).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GroupRef {
+pub enum GroupSelector {
     Id(String),
     Name(String),
 }
@@ -224,61 +247,116 @@ pub enum Revocation {
     RuleIds(Vec<String>),
 }
 
-/// The outcome of a revoke: the rules removed and, in the default VPC only, the requested
-/// rules that matched nothing.
-#[derive(Debug, Clone, Default)]
-pub struct Revoked {
+/// What an Authorize or Revoke call changed, for its reply: the group after the change and
+/// the rules added or removed.
+#[derive(Debug, Clone)]
+pub struct RuleChange {
+    pub group: Arc<SecurityGroup>,
     pub rules: Vec<Rule>,
+    /// Requested rules that matched nothing (Revoke in the default VPC only).
     pub unknown: Vec<RuleSpec>,
 }
 
 impl World {
     /// Looks up a security group by ID, answering EC2's Malformed or NotFound error.
-    pub fn security_group(&self, id: &str) -> Ec2Result<&SecurityGroup> {
-        if !is_well_formed(id, "sg") {
-            return Err(Ec2Error::GroupIdMalformed(id.to_owned()));
-        }
-        self.security_groups
-            .get(id)
-            .ok_or_else(|| Ec2Error::GroupNotFound(id.to_owned()))
+    pub fn security_group(&self, id: &str) -> Ec2Result<&Arc<SecurityGroup>> {
+        let id = SecurityGroupId::parse(id)?;
+        self.security_groups.get(&id).ok_or_else(|| id.not_found())
     }
 
     /// Looks up a group by name in the default VPC, the only place EC2 resolves names.
-    pub fn security_group_by_name(&self, name: &str) -> Ec2Result<&SecurityGroup> {
+    pub fn security_group_by_name(&self, name: &str) -> Ec2Result<&Arc<SecurityGroup>> {
         let vpc = self.default_vpc().ok_or(Ec2Error::VpcIdNotSpecified)?;
         self.security_groups
             .values()
             .find(|g| g.vpc_id == vpc.id && g.name == name)
             .ok_or_else(|| Ec2Error::GroupNameNotFound {
                 name: name.to_owned(),
-                vpc_id: vpc.id.clone(),
+                vpc_id: vpc.id.to_string(),
             })
     }
 
-    pub fn resolve_security_group(&self, group: &GroupRef) -> Ec2Result<&SecurityGroup> {
+    pub fn resolve_security_group(&self, group: &GroupSelector) -> Ec2Result<&Arc<SecurityGroup>> {
         match group {
-            GroupRef::Id(id) => self.security_group(id),
-            GroupRef::Name(name) => self.security_group_by_name(name),
+            GroupSelector::Id(id) => self.security_group(id),
+            GroupSelector::Name(name) => self.security_group_by_name(name),
         }
     }
 
-    pub fn create_security_group(
+    /// The `default` group of a VPC.
+    pub fn default_security_group(&self, vpc_id: VpcId) -> Option<&Arc<SecurityGroup>> {
+        self.security_groups
+            .values()
+            .find(|g| g.vpc_id == vpc_id && g.is_default())
+    }
+
+    /// A new rule ID no rule of this world has.
+    pub(in crate::model) fn new_rule_id(&mut self) -> SecurityGroupRuleId {
+        draw_id(&mut self.streams, |id| self.rule_groups.contains(id))
+    }
+
+    /// Stores a new group and indexes its rules.
+    pub(in crate::model) fn insert_security_group(&mut self, group: SecurityGroup) {
+        for rule in group.ingress.iter().chain(&group.egress) {
+            self.rule_groups.insert(rule.id, group.id);
+        }
+        self.security_groups.insert(group.id, group);
+    }
+
+    /// Removes a group and its rules from the index.
+    pub(in crate::model) fn remove_security_group(&mut self, id: &SecurityGroupId) {
+        if let Some(group) = self.security_groups.remove(id) {
+            for rule in group.ingress.iter().chain(&group.egress) {
+                self.rule_groups.remove(&rule.id);
+            }
+        }
+    }
+
+    /// The rule with this ID and the group it belongs to.
+    pub fn security_group_rule(&self, id: &SecurityGroupRuleId) -> Option<(&SecurityGroup, &Rule)> {
+        let group = self
+            .security_groups
+            .get(self.rule_groups.get(id)?.as_ref())?;
+        let rule = group
+            .ingress
+            .iter()
+            .chain(&group.egress)
+            .find(|r| r.id == *id)?;
+        Some((group, rule))
+    }
+
+    /// Changes one rule of a group in place (its tags).
+    pub(in crate::model) fn update_security_group_rule<R>(
         &mut self,
-        req: NewSecurityGroup,
-        dry_run: bool,
-    ) -> Ec2Result<String> {
-        self.create_security_group_with_id(req, None, dry_run)
+        id: &SecurityGroupRuleId,
+        change: impl FnOnce(&mut Rule) -> R,
+    ) -> Option<R> {
+        let group = **self.rule_groups.get(id)?;
+        self.security_groups
+            .update(&group, |g| {
+                g.ingress
+                    .iter_mut()
+                    .chain(g.egress.iter_mut())
+                    .find(|r| r.id == *id)
+                    .map(change)
+            })
+            .flatten()
+    }
+
+    pub fn create_security_group(&mut self, req: NewSecurityGroup) -> Ec2Result<SecurityGroupId> {
+        self.create_security_group_with_id(req, None)
     }
 
     /// CreateSecurityGroup, with the ID a state file fixes instead of a drawn one.
-    pub(crate) fn create_security_group_with_id(
+    pub fn create_security_group_with_id(
         &mut self,
         req: NewSecurityGroup,
-        id: Option<String>,
-        dry_run: bool,
-    ) -> Ec2Result<String> {
+        id: Option<SecurityGroupId>,
+    ) -> Ec2Result<SecurityGroupId> {
         if let Some(id) = &id {
-            check_fixed_id(id, "sg", self.security_groups.contains_key(id))?;
+            if self.security_groups.contains(id) {
+                return Err(id_used_twice(id));
+            }
         }
         let vpc = match &req.vpc_id {
             Some(id) => self.vpc(id)?,
@@ -296,40 +374,32 @@ impl World {
         if taken {
             return Err(Ec2Error::GroupDuplicate {
                 name: req.name,
-                vpc_id: vpc.id.clone(),
+                vpc_id: vpc.id.to_string(),
             });
         }
         let mut tags = Tags::default();
         tags.set_all(&req.tags)?;
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
-        }
-        let vpc_id = vpc.id.clone();
+        let vpc_id = vpc.id;
         let has_ipv6 = vpc.ipv6.is_some();
-        let id = id.unwrap_or_else(|| new_id(&mut self.rng, "sg"));
-        let mut group = SecurityGroup::new(
-            id.clone(),
-            &req.name,
-            &req.description,
-            &vpc_id,
-            &self.account_id,
-            has_ipv6,
-            &mut self.rng,
-        );
+        let id = match id {
+            Some(id) => id,
+            None => draw_id(&mut self.streams, |id| self.security_groups.contains(id)),
+        };
+        let mut group = SecurityGroup::new(self, id, &req.name, &req.description, vpc_id, has_ipv6);
         group.tags = tags;
-        self.security_groups.insert(id.clone(), group);
+        self.insert_security_group(group);
         Ok(id)
     }
 
     /// Deletes a group nothing depends on; returns its ID.
-    pub fn delete_security_group(&mut self, group: &GroupRef, dry_run: bool) -> Ec2Result<String> {
+    pub fn delete_security_group(&mut self, group: &GroupSelector) -> Ec2Result<SecurityGroupId> {
         let target = self.resolve_security_group(group)?;
-        if target.name == DEFAULT_GROUP_NAME {
+        if target.is_default() {
             return Err(Ec2Error::CannotDeleteDefaultGroup {
-                group_id: target.id.clone(),
+                group_id: target.id.to_string(),
             });
         }
-        let id = target.id.clone();
+        let id = target.id;
         // A group's rules naming the group itself do not keep it alive; other groups' do.
         let referenced = self.security_groups.values().any(|g| {
             g.id != id
@@ -338,43 +408,37 @@ impl World {
                     .chain(&g.egress)
                     .any(|r| matches!(&r.peer, Peer::Group { group_id, .. } if *group_id == id))
         });
-        if referenced || !self.interfaces_using_group(&id).is_empty() {
+        if referenced || self.interfaces_using_group(id).next().is_some() {
             return Err(Ec2Error::DependencyViolation(format!(
                 "resource {id} has a dependent object"
             )));
         }
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
-        }
-        self.security_groups.remove(&id);
+        self.remove_security_group(&id);
         Ok(id)
     }
 
-    /// Adds rules to one direction of a group, all or none; returns the new rules.
+    /// Adds rules to one direction of a group, all or none.
     pub fn authorize_security_group_rules(
         &mut self,
-        group: &GroupRef,
+        group: &GroupSelector,
         egress: bool,
         specs: &[RuleSpec],
         tags: &[Tag],
-        dry_run: bool,
-    ) -> Ec2Result<Vec<Rule>> {
-        let target = self.resolve_security_group(group)?;
-        let existing = if egress {
-            &target.egress
-        } else {
-            &target.ingress
-        };
+    ) -> Ec2Result<RuleChange> {
+        let target = self.resolve_security_group(group)?.clone();
+        let existing = target.rules(egress);
         let mut rule_tags = Tags::default();
         rule_tags.set_all(tags)?;
         let mut added: Vec<Rule> = Vec::with_capacity(specs.len());
         for spec in specs {
+            // Drawn before the checks: a refused request rolls the stream back with the rest.
+            let id = self.new_rule_id();
             let rule = Rule {
-                id: String::new(),
+                id,
                 protocol: spec.protocol.clone(),
                 from_port: spec.from_port,
                 to_port: spec.to_port,
-                peer: self.resolve_peer(target, &spec.peer)?,
+                peer: self.resolve_peer(&target, &spec.peer)?,
                 description: spec.description.clone(),
                 tags: rule_tags.clone(),
             };
@@ -388,22 +452,26 @@ impl World {
             }
             added.push(rule);
         }
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
+        for rule in &added {
+            self.rule_groups.insert(rule.id, target.id);
         }
-        let group_id = target.id.clone();
-        for rule in &mut added {
-            rule.id = new_id(&mut self.rng, "sgr");
-        }
-        if let Some(group) = self.security_groups.get_mut(&group_id) {
+        self.security_groups.update(&target.id, |g| {
             let rules = if egress {
-                &mut group.egress
+                &mut g.egress
             } else {
-                &mut group.ingress
+                &mut g.ingress
             };
             rules.extend(added.iter().cloned());
-        }
-        Ok(added)
+        });
+        Ok(RuleChange {
+            group: self
+                .security_groups
+                .get(&target.id)
+                .cloned()
+                .unwrap_or(target),
+            rules: added,
+            unknown: Vec::new(),
+        })
     }
 
     /// Removes rules from one direction of a group.
@@ -415,45 +483,36 @@ impl World {
     /// API reference describes).
     pub fn revoke_security_group_rules(
         &mut self,
-        group: &GroupRef,
+        group: &GroupSelector,
         egress: bool,
         what: &Revocation,
-        dry_run: bool,
-    ) -> Ec2Result<Revoked> {
-        let target = self.resolve_security_group(group)?;
-        let existing = if egress {
-            &target.egress
-        } else {
-            &target.ingress
-        };
+    ) -> Ec2Result<RuleChange> {
+        let target = self.resolve_security_group(group)?.clone();
+        let existing = target.rules(egress);
         let mut chosen: Vec<usize> = Vec::new();
         let mut unknown = Vec::new();
         match what {
             Revocation::RuleIds(ids) => {
                 for id in ids {
-                    if !is_well_formed(id, "sgr") {
-                        return Err(Ec2Error::SecurityGroupRuleMalformed(id.clone()));
-                    }
+                    let id = SecurityGroupRuleId::parse(id)?;
                     let i = existing
                         .iter()
-                        .position(|r| r.id == *id)
-                        .ok_or_else(|| Ec2Error::SecurityGroupRuleNotFound(id.clone()))?;
+                        .position(|r| r.id == id)
+                        .ok_or_else(|| id.not_found())?;
                     chosen.push(i);
                 }
             }
             Revocation::Rules(specs) => {
                 let in_default_vpc = self.vpcs.get(&target.vpc_id).is_some_and(|v| v.is_default);
                 for spec in specs {
-                    let wanted = Rule {
-                        id: String::new(),
-                        protocol: spec.protocol.clone(),
-                        from_port: spec.from_port,
-                        to_port: spec.to_port,
-                        peer: self.resolve_peer(target, &spec.peer)?,
-                        description: None,
-                        tags: Tags::default(),
+                    let peer = self.resolve_peer(&target, &spec.peer)?;
+                    let wanted = |r: &Rule| {
+                        r.protocol == spec.protocol
+                            && r.from_port == spec.from_port
+                            && r.to_port == spec.to_port
+                            && r.peer == peer
                     };
-                    match existing.iter().position(|r| r.same_traffic(&wanted)) {
+                    match existing.iter().position(wanted) {
                         Some(i) => chosen.push(i),
                         None if in_default_vpc => unknown.push(spec.clone()),
                         None => return Err(Ec2Error::PermissionNotFound),
@@ -461,36 +520,38 @@ impl World {
                 }
             }
         }
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
-        }
         chosen.sort_unstable();
         chosen.dedup();
-        let group_id = target.id.clone();
-        let mut revoked = Revoked {
-            rules: Vec::with_capacity(chosen.len()),
-            unknown,
-        };
-        if let Some(group) = self.security_groups.get_mut(&group_id) {
-            let rules = if egress {
-                &mut group.egress
-            } else {
-                &mut group.ingress
-            };
-            // Highest index first, so the earlier indexes stay valid.
-            for &i in chosen.iter().rev() {
-                if i < rules.len() {
-                    revoked.rules.push(rules.remove(i));
-                }
-            }
+        let removed: Vec<Rule> = chosen.iter().map(|&i| existing[i].clone()).collect();
+        for rule in &removed {
+            self.rule_groups.remove(&rule.id);
         }
-        revoked.rules.reverse();
-        Ok(revoked)
+        self.security_groups.update(&target.id, |g| {
+            let rules = if egress {
+                &mut g.egress
+            } else {
+                &mut g.ingress
+            };
+            rules.retain(|r| !removed.iter().any(|x| x.id == r.id));
+        });
+        Ok(RuleChange {
+            group: self
+                .security_groups
+                .get(&target.id)
+                .cloned()
+                .unwrap_or(target),
+            rules: removed,
+            unknown,
+        })
     }
 
     /// Resolves a requested peer for a rule of `target`. Only groups of the same VPC and
     /// account can be referenced: VPC peering and other accounts are not modelled.
-    fn resolve_peer(&self, target: &SecurityGroup, peer: &PeerSpec) -> Ec2Result<Peer> {
+    pub(in crate::model) fn resolve_peer(
+        &self,
+        target: &SecurityGroup,
+        peer: &PeerSpec,
+    ) -> Ec2Result<Peer> {
         match peer {
             PeerSpec::Ipv4(n) => Ok(Peer::Ipv4(*n)),
             PeerSpec::Ipv6(n) => Ok(Peer::Ipv6(*n)),
@@ -514,12 +575,14 @@ impl World {
                         return Err(Ec2Error::MissingParameter("Groups.N.GroupId".into()))
                     }
                 };
-                let vpc_matches = vpc_id.as_ref().map_or(true, |v| *v == referenced.vpc_id);
+                let vpc_matches = vpc_id
+                    .as_ref()
+                    .map_or(true, |v| *v == referenced.vpc_id.to_string());
                 if referenced.vpc_id != target.vpc_id || !vpc_matches {
                     return Err(Ec2Error::GroupInOtherNetwork);
                 }
                 Ok(Peer::Group {
-                    group_id: referenced.id.clone(),
+                    group_id: referenced.id,
                     user_id: referenced.owner_id.clone(),
                     group_name: referenced.name.clone(),
                 })
@@ -567,10 +630,10 @@ impl Filterable for SecurityGroup {
                 None => {
                     return match name {
                         "description" => vec![self.description.clone()],
-                        "group-id" => vec![self.id.clone()],
+                        "group-id" => vec![self.id.to_string()],
                         "group-name" => vec![self.name.clone()],
                         "owner-id" => vec![self.owner_id.clone()],
-                        "vpc-id" => vec![self.vpc_id.clone()],
+                        "vpc-id" => vec![self.vpc_id.to_string()],
                         _ => Vec::new(),
                     }
                 }
@@ -581,7 +644,7 @@ impl Filterable for SecurityGroup {
             .filter_map(|r| match (field, &r.peer) {
                 ("cidr", Peer::Ipv4(n)) => Some(n.to_string()),
                 ("ipv6-cidr", Peer::Ipv6(n)) => Some(n.to_string()),
-                ("group-id", Peer::Group { group_id, .. }) => Some(group_id.clone()),
+                ("group-id", Peer::Group { group_id, .. }) => Some(group_id.to_string()),
                 ("user-id", Peer::Group { user_id, .. }) => Some(user_id.clone()),
                 ("group-name", Peer::Group { group_name, .. }) => Some(group_name.clone()),
                 ("prefix-list-id", Peer::PrefixList(p)) => Some(p.clone()),
@@ -591,5 +654,157 @@ impl Filterable for SecurityGroup {
                 _ => None,
             })
             .collect()
+    }
+}
+
+/// `-1`, a name (`tcp`, `udp`, `icmp`, `icmpv6`, any case) or a number 0–255; the numbers of
+/// the four named protocols become their names, as EC2 stores them.
+///
+/// `all` is refused: EC2 answers "Invalid value 'all' for IP protocol. Unknown protocol."
+/// (hashicorp/terraform-provider-aws#1793); the SDKs and Terraform map it to -1 themselves.
+pub fn normalize_protocol(raw: Option<&str>) -> Ec2Result<String> {
+    let Some(raw) = raw.filter(|r| !r.is_empty()) else {
+        return Err(Ec2Error::InvalidParameterValue(
+            "Invalid value 'null' for protocol. VPC security group rules must specify protocols explicitly."
+                .into(),
+        ));
+    };
+    let lower = raw.to_ascii_lowercase();
+    let name = match lower.as_str() {
+        "-1" | "tcp" | "udp" | "icmp" | "icmpv6" => lower,
+        digits
+            if !digits.is_empty()
+                && digits.len() <= 3
+                && digits.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            match digits.parse::<u8>() {
+                Ok(6) => "tcp".into(),
+                Ok(17) => "udp".into(),
+                Ok(1) => "icmp".into(),
+                Ok(58) => "icmpv6".into(),
+                Ok(n) => n.to_string(),
+                Err(_) => return Err(unknown_protocol(raw)),
+            }
+        }
+        _ => return Err(unknown_protocol(raw)),
+    };
+    Ok(name)
+}
+
+fn unknown_protocol(raw: &str) -> Ec2Error {
+    Ec2Error::InvalidParameterValue(format!(
+        "Invalid value '{raw}' for IP protocol. Unknown protocol."
+    ))
+}
+
+/// The stored port range of a rule. TCP/UDP need both ports in 0–65535; ICMP needs a type and
+/// a code in -1–255 (ICMPv6 may omit both, meaning all); every other protocol covers all
+/// ports whatever the request says, so its ports are dropped.
+pub fn normalize_ports(
+    protocol: &str,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> Ec2Result<(Option<i32>, Option<i32>)> {
+    match protocol {
+        "tcp" | "udp" => {
+            let (Some(from), Some(to)) = (from, to) else {
+                return Err(Ec2Error::InvalidParameterValue(
+                    "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange."
+                        .into(),
+                ));
+            };
+            for port in [from, to] {
+                if !(0..=65535).contains(&port) {
+                    return Err(Ec2Error::PermissionMalformed(format!(
+                        "TCP/UDP port ({port}) out of range"
+                    )));
+                }
+            }
+            if from > to {
+                // Wording not confirmed against EC2.
+                return Err(Ec2Error::InvalidParameterValue(format!(
+                    "Invalid TCP/UDP port range: from port ({from}) is greater than to port ({to})"
+                )));
+            }
+            Ok((i32::try_from(from).ok(), i32::try_from(to).ok()))
+        }
+        "icmp" | "icmpv6" => {
+            let (from, to) = match (from, to) {
+                (Some(from), Some(to)) => (from, to),
+                (None, None) if protocol == "icmpv6" => (-1, -1),
+                _ => return Err(Ec2Error::InvalidParameterValue(
+                    "Invalid value 'Must specify both from and to ports with ICMP.' for portRange."
+                        .into(),
+                )),
+            };
+            // Range wording mirrors EC2's TCP/UDP message; the ICMP one is not confirmed.
+            if !(-1..=255).contains(&from) {
+                return Err(Ec2Error::PermissionMalformed(format!(
+                    "ICMP type ({from}) out of range"
+                )));
+            }
+            if !(-1..=255).contains(&to) {
+                return Err(Ec2Error::PermissionMalformed(format!(
+                    "ICMP code ({to}) out of range"
+                )));
+            }
+            if from == -1 && to != -1 {
+                return Err(Ec2Error::InvalidParameterValue(
+                    "Invalid value for portRange. The ICMP code must be -1 when the ICMP type is -1."
+                        .into(),
+                ));
+            }
+            Ok((i32::try_from(from).ok(), i32::try_from(to).ok()))
+        }
+        _ => Ok((None, None)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protocols_normalise_like_ec2() {
+        assert_eq!(normalize_protocol(Some("TCP")).unwrap(), "tcp");
+        assert_eq!(normalize_protocol(Some("6")).unwrap(), "tcp");
+        assert_eq!(normalize_protocol(Some("17")).unwrap(), "udp");
+        assert_eq!(normalize_protocol(Some("1")).unwrap(), "icmp");
+        assert_eq!(normalize_protocol(Some("58")).unwrap(), "icmpv6");
+        assert_eq!(normalize_protocol(Some("050")).unwrap(), "50");
+        assert_eq!(normalize_protocol(Some("-1")).unwrap(), "-1");
+        for bad in ["all", "256", "+6", "1000", "tcpx", ""] {
+            assert!(normalize_protocol(Some(bad)).is_err(), "{bad}");
+        }
+        assert!(normalize_protocol(None).is_err());
+    }
+
+    #[test]
+    fn ports_by_protocol() {
+        assert_eq!(
+            normalize_ports("tcp", Some(22), Some(22)).unwrap(),
+            (Some(22), Some(22))
+        );
+        assert!(normalize_ports("tcp", Some(22), None).is_err());
+        assert!(normalize_ports("udp", Some(-1), Some(5)).is_err());
+        assert!(normalize_ports("tcp", Some(0), Some(65536)).is_err());
+        assert!(normalize_ports("tcp", Some(i64::MAX), Some(i64::MAX)).is_err());
+        assert!(normalize_ports("tcp", Some(80), Some(22)).is_err());
+        assert_eq!(
+            normalize_ports("icmpv6", None, None).unwrap(),
+            (Some(-1), Some(-1))
+        );
+        assert!(normalize_ports("icmp", None, None).is_err());
+        assert!(normalize_ports("icmp", Some(-1), Some(0)).is_err());
+        assert!(normalize_ports("icmp", Some(256), Some(0)).is_err());
+        assert_eq!(
+            normalize_ports("icmp", Some(8), Some(-1)).unwrap(),
+            (Some(8), Some(-1))
+        );
+        assert_eq!(
+            normalize_ports("-1", Some(5), Some(1)).unwrap(),
+            (None, None)
+        );
+        assert_eq!(normalize_ports("50", None, None).unwrap(), (None, None));
     }
 }

@@ -1,14 +1,19 @@
 //! Subnets: placement in a VPC and a zone, their address pools, attributes and deletion.
 
+use std::sync::Arc;
+
 use ipnet::{Ipv4Net, Ipv6Net};
 use rand::seq::SliceRandom;
 
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::allocator::{Ipv4Pool, Ipv6Pool};
 use crate::model::filters::Filterable;
-use crate::model::ids::{check_fixed_id, is_well_formed, new_id};
+use crate::model::ids::{ResourceId, SubnetCidrAssociationId, SubnetId, VpcId};
+use crate::model::random::Stream;
 use crate::model::regions::Zone;
 use crate::model::tags::{Tag, Tags};
+use crate::model::vpcs::id_used_twice;
+use crate::model::world::draw_id;
 use crate::model::World;
 
 /// Subnet IPv4 blocks must be between /16 and /28.
@@ -16,13 +21,15 @@ pub const SUBNET_PREFIX_RANGE: std::ops::RangeInclusive<u8> = 16..=28;
 /// Subnet IPv6 blocks are always /64.
 pub const SUBNET_IPV6_PREFIX: u8 = 64;
 
+/// A subnet as Describe shows it. Its address pools are kept by the world beside it
+/// (`World::ipv4_pool`), so handing out an address never copies the subnet.
 #[derive(Debug, Clone)]
 pub struct Subnet {
-    pub id: String,
+    pub id: SubnetId,
     pub owner_id: String,
-    pub vpc_id: String,
+    pub vpc_id: VpcId,
     pub zone: &'static Zone,
-    pub pool: Ipv4Pool,
+    pub cidr: Ipv4Net,
     pub ipv6: Option<SubnetIpv6Block>,
     pub default_for_az: bool,
     pub map_public_ip_on_launch: bool,
@@ -36,10 +43,19 @@ pub struct Subnet {
     pub tags: Tags,
 }
 
+impl crate::model::tagging::Tagged for Subnet {
+    fn tags(&self) -> &Tags {
+        &self.tags
+    }
+    fn tags_mut(&mut self) -> &mut Tags {
+        &mut self.tags
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SubnetIpv6Block {
-    pub association_id: String,
-    pub pool: Ipv6Pool,
+    pub association_id: SubnetCidrAssociationId,
+    pub cidr: Ipv6Net,
 }
 
 /// How instances launched in the subnet are named in private DNS.
@@ -92,18 +108,18 @@ pub struct SubnetAttributes {
 
 impl Subnet {
     pub fn new(
-        id: String,
+        id: SubnetId,
         owner_id: &str,
-        vpc_id: String,
+        vpc_id: VpcId,
         zone: &'static Zone,
-        pool: Ipv4Pool,
+        cidr: Ipv4Net,
     ) -> Self {
         Subnet {
             id,
             owner_id: owner_id.to_owned(),
             vpc_id,
             zone,
-            pool,
+            cidr,
             ipv6: None,
             default_for_az: false,
             map_public_ip_on_launch: false,
@@ -118,26 +134,8 @@ impl Subnet {
         }
     }
 
-    pub fn cidr(&self) -> Ipv4Net {
-        self.pool.cidr()
-    }
-
     pub fn ipv6_cidr(&self) -> Option<Ipv6Net> {
-        self.ipv6.as_ref().map(|b| b.pool.cidr())
-    }
-
-    pub fn available_ip_address_count(&self) -> u32 {
-        self.pool.available()
-    }
-
-    /// True while any address or prefix of the subnet is handed out.
-    pub fn has_addresses_in_use(&self) -> bool {
-        let usable_v4 = (1u32 << (32 - self.cidr().prefix_len())) - 5;
-        self.pool.available() != usable_v4
-            || self
-                .ipv6
-                .as_ref()
-                .is_some_and(|b| b.pool.in_use() > 0 || b.pool.delegated_prefixes() > 0)
+        self.ipv6.as_ref().map(|b| b.cidr)
     }
 
     pub fn arn(&self) -> String {
@@ -150,32 +148,61 @@ impl Subnet {
     }
 }
 
+/// A subnet with what its pools say: what DescribeSubnets shows and filters on.
+#[derive(Debug, Clone)]
+pub struct SubnetView {
+    pub subnet: Arc<Subnet>,
+    pub available_ip_address_count: u32,
+}
+
 impl World {
     /// Looks up a subnet, answering EC2's Malformed or NotFound error.
-    pub fn subnet(&self, id: &str) -> Ec2Result<&Subnet> {
-        if !is_well_formed(id, "subnet") {
-            return Err(Ec2Error::SubnetMalformed(id.to_owned()));
-        }
-        self.subnets
-            .get(id)
-            .ok_or_else(|| Ec2Error::SubnetNotFound(id.to_owned()))
+    pub fn subnet(&self, id: &str) -> Ec2Result<&Arc<Subnet>> {
+        let id = SubnetId::parse(id)?;
+        self.subnets.get(&id).ok_or_else(|| id.not_found())
     }
 
-    pub fn create_subnet(&mut self, req: NewSubnet, dry_run: bool) -> Ec2Result<String> {
-        self.create_subnet_with_id(req, None, dry_run)
+    /// The subnet with what its pools say, for DescribeSubnets.
+    pub fn subnet_view(&self, subnet: &Arc<Subnet>) -> SubnetView {
+        SubnetView {
+            subnet: subnet.clone(),
+            available_ip_address_count: self
+                .ipv4_pools
+                .get(&subnet.id)
+                .map_or(0, Ipv4Pool::available),
+        }
+    }
+
+    /// True while any address or prefix of the subnet is handed out.
+    pub fn subnet_has_addresses_in_use(&self, subnet: &Subnet) -> bool {
+        let usable_v4 = (1u32 << (32 - subnet.cidr.prefix_len())) - 5;
+        let v4_used = self
+            .ipv4_pools
+            .get(&subnet.id)
+            .is_some_and(|p| p.available() != usable_v4);
+        let v6_used = self
+            .ipv6_pools
+            .get(&subnet.id)
+            .is_some_and(|p| p.in_use() > 0 || p.delegated_prefixes() > 0);
+        v4_used || v6_used
+    }
+
+    pub fn create_subnet(&mut self, req: NewSubnet) -> Ec2Result<SubnetId> {
+        self.create_subnet_with_id(req, None)
     }
 
     /// CreateSubnet, with the ID a state file fixes instead of a drawn one.
-    pub(crate) fn create_subnet_with_id(
+    pub fn create_subnet_with_id(
         &mut self,
         req: NewSubnet,
-        id: Option<String>,
-        dry_run: bool,
-    ) -> Ec2Result<String> {
+        id: Option<SubnetId>,
+    ) -> Ec2Result<SubnetId> {
         if let Some(id) = &id {
-            check_fixed_id(id, "subnet", self.subnets.contains_key(id))?;
+            if self.subnets.contains(id) {
+                return Err(id_used_twice(id));
+            }
         }
-        let vpc = self.vpc(&req.vpc_id)?;
+        let vpc = self.vpc(&req.vpc_id)?.clone();
         let cidr = req.cidr;
         if !SUBNET_PREFIX_RANGE.contains(&cidr.prefix_len())
             || cidr != cidr.trunc()
@@ -183,16 +210,19 @@ impl World {
         {
             return Err(Ec2Error::SubnetRange(cidr.to_string()));
         }
-        let siblings: Vec<&Subnet> = self
+        let siblings: Vec<&Arc<Subnet>> = self
             .subnets
             .values()
             .filter(|s| s.vpc_id == vpc.id)
             .collect();
-        if siblings
+        if let Some(other) = siblings
             .iter()
-            .any(|s| s.cidr().contains(&cidr) || cidr.contains(&s.cidr()))
+            .find(|s| s.cidr.contains(&cidr) || cidr.contains(&s.cidr))
         {
-            return Err(Ec2Error::SubnetConflict(cidr.to_string()));
+            return Err(Ec2Error::SubnetConflict {
+                cidr: cidr.to_string(),
+                with: Some(format!("{} ({})", other.id, other.cidr)),
+            });
         }
         if let Some(v6) = req.ipv6_cidr {
             let Some(vpc_block) = &vpc.ipv6 else {
@@ -207,39 +237,40 @@ impl World {
             {
                 return Err(Ec2Error::SubnetRange(v6.to_string()));
             }
-            if siblings.iter().any(|s| s.ipv6_cidr() == Some(v6)) {
-                return Err(Ec2Error::SubnetConflict(v6.to_string()));
+            if let Some(other) = siblings.iter().find(|s| s.ipv6_cidr() == Some(v6)) {
+                return Err(Ec2Error::SubnetConflict {
+                    cidr: v6.to_string(),
+                    with: Some(other.id.to_string()),
+                });
             }
         }
         let zone = self.choose_zone(&req.zone)?;
         let mut tags = Tags::default();
         tags.set_all(&req.tags)?;
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
-        }
-        let zone =
-            match zone {
-                Some(z) => z,
-                None => self.region.zones.choose(&mut self.rng).ok_or_else(|| {
+        let zone = match zone {
+            Some(z) => z,
+            None => {
+                let zones = self.region.zones;
+                zones.choose(self.rng(Stream::Placement)).ok_or_else(|| {
                     Ec2Error::InvalidParameterValue("The region has no zones".into())
-                })?,
-            };
-        let id = id.unwrap_or_else(|| new_id(&mut self.rng, "subnet"));
-        let mut subnet = Subnet::new(
-            id.clone(),
-            &self.account_id,
-            req.vpc_id,
-            zone,
-            Ipv4Pool::new(cidr),
-        );
+                })?
+            }
+        };
+        let id = match id {
+            Some(id) => id,
+            None => draw_id(&mut self.streams, |id| self.subnets.contains(id)),
+        };
+        let mut subnet = Subnet::new(id, &self.account_id, vpc.id, zone, cidr);
         subnet.tags = tags;
+        self.ipv4_pools.add(id, Ipv4Pool::new(cidr));
         if let Some(v6) = req.ipv6_cidr {
             subnet.ipv6 = Some(SubnetIpv6Block {
-                association_id: new_id(&mut self.rng, "subnet-cidr-assoc"),
-                pool: Ipv6Pool::new(v6),
+                association_id: self.fresh_id(),
+                cidr: v6,
             });
+            self.ipv6_pools.add(id, Ipv6Pool::new(v6));
         }
-        self.subnets.insert(id.clone(), subnet);
+        self.subnets.insert(id, subnet);
         Ok(id)
     }
 
@@ -269,29 +300,25 @@ impl World {
     }
 
     /// Deletes a subnet once no address in it is in use.
-    pub fn delete_subnet(&mut self, id: &str, dry_run: bool) -> Ec2Result<()> {
-        let subnet = self.subnet(id)?;
+    pub fn delete_subnet(&mut self, id: &str) -> Ec2Result<()> {
+        let subnet = self.subnet(id)?.clone();
+        let id = subnet.id;
         // An efa-only interface holds no address, so the pools alone cannot tell.
         let has_interfaces = self.network_interfaces.values().any(|e| e.subnet_id == id);
-        if subnet.has_addresses_in_use() || has_interfaces {
+        if self.subnet_has_addresses_in_use(&subnet) || has_interfaces {
             return Err(Ec2Error::DependencyViolation(format!(
                 "The subnet '{id}' has dependencies and cannot be deleted."
             )));
         }
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
-        }
-        self.subnets.remove(id);
+        self.subnets.remove(&id);
+        self.ipv4_pools.remove(&id);
+        self.ipv6_pools.remove(&id);
         Ok(())
     }
 
-    pub fn modify_subnet_attribute(
-        &mut self,
-        id: &str,
-        attrs: SubnetAttributes,
-        dry_run: bool,
-    ) -> Ec2Result<()> {
+    pub fn modify_subnet_attribute(&mut self, id: &str, attrs: SubnetAttributes) -> Ec2Result<()> {
         let subnet = self.subnet(id)?;
+        let id = subnet.id;
         // The IPv6 attributes can only be turned on in a subnet with an IPv6 block, in
         // EC2's words (terraform-aws-modules/terraform-aws-vpc#735 and #930,
         // hashicorp/terraform-provider-aws#32410).
@@ -314,12 +341,14 @@ impl World {
                 )));
             }
         }
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
-        }
-        let Some(subnet) = self.subnets.get_mut(id) else {
-            return Err(Ec2Error::SubnetNotFound(id.to_owned()));
-        };
+        self.subnets.update(&id, |subnet| attrs.apply(subnet));
+        Ok(())
+    }
+}
+
+impl SubnetAttributes {
+    fn apply(&self, subnet: &mut Subnet) {
+        let attrs = self;
         let set = |field: &mut bool, v: Option<bool>| {
             if let Some(v) = v {
                 *field = v;
@@ -355,11 +384,10 @@ impl World {
         if attrs.disable_lni_at_device_index == Some(true) {
             subnet.enable_lni_at_device_index = None;
         }
-        Ok(())
     }
 }
 
-impl Filterable for Subnet {
+impl Filterable for SubnetView {
     const FILTER_NAMES: &'static [&'static str] = &[
         "availability-zone",
         "availabilityZone",
@@ -392,55 +420,55 @@ impl Filterable for Subnet {
     ];
 
     fn tags(&self) -> &Tags {
-        &self.tags
+        &self.subnet.tags
     }
 
     fn filter_values(&self, name: &str) -> Vec<String> {
-        let ipv6 = self.ipv6.as_ref();
-        let one = |s: String| vec![s];
+        let available = self.available_ip_address_count;
+        let s = &*self.subnet;
+        let ipv6 = s.ipv6.as_ref();
+        let one = |v: String| vec![v];
         match name {
-            "availability-zone" | "availabilityZone" => one(self.zone.name.into()),
-            "availability-zone-id" | "availabilityZoneId" => one(self.zone.id.into()),
+            "availability-zone" | "availabilityZone" => one(s.zone.name.into()),
+            "availability-zone-id" | "availabilityZoneId" => one(s.zone.id.into()),
             // Outposts and customer-owned pools are not modelled: no subnet has one.
             "customer-owned-ipv4-pool" | "outpost-arn" => Vec::new(),
-            "enable-lni-at-device-index" => self
+            "enable-lni-at-device-index" => s
                 .enable_lni_at_device_index
                 .map(|i| i.to_string())
                 .into_iter()
                 .collect(),
-            "available-ip-address-count" => one(self.available_ip_address_count().to_string()),
-            "cidr" | "cidr-block" | "cidrBlock" => one(self.cidr().to_string()),
-            "default-for-az" | "defaultForAz" => one(self.default_for_az.to_string()),
-            "enable-dns64" => one(self.enable_dns64.to_string()),
-            "ipv6-cidr-block-association.ipv6-cidr-block" => ipv6
-                .map(|b| b.pool.cidr().to_string())
+            "available-ip-address-count" => one(available.to_string()),
+            "cidr" | "cidr-block" | "cidrBlock" => one(s.cidr.to_string()),
+            "default-for-az" | "defaultForAz" => one(s.default_for_az.to_string()),
+            "enable-dns64" => one(s.enable_dns64.to_string()),
+            "ipv6-cidr-block-association.ipv6-cidr-block" => {
+                ipv6.map(|b| b.cidr.to_string()).into_iter().collect()
+            }
+            "ipv6-cidr-block-association.association-id" => ipv6
+                .map(|b| b.association_id.to_string())
                 .into_iter()
                 .collect(),
-            "ipv6-cidr-block-association.association-id" => {
-                ipv6.map(|b| b.association_id.clone()).into_iter().collect()
-            }
             "ipv6-cidr-block-association.state" => {
                 ipv6.map(|_| "associated".to_owned()).into_iter().collect()
             }
             "ipv6-native" => one("false".into()),
-            "map-public-ip-on-launch" => one(self.map_public_ip_on_launch.to_string()),
-            "map-customer-owned-ip-on-launch" => {
-                one(self.map_customer_owned_ip_on_launch.to_string())
-            }
+            "map-public-ip-on-launch" => one(s.map_public_ip_on_launch.to_string()),
+            "map-customer-owned-ip-on-launch" => one(s.map_customer_owned_ip_on_launch.to_string()),
             "private-dns-name-options-on-launch.hostname-type" => {
-                one(self.hostname_type.as_str().into())
+                one(s.hostname_type.as_str().into())
             }
             "private-dns-name-options-on-launch.enable-resource-name-dns-a-record" => {
-                one(self.enable_resource_name_dns_a_record.to_string())
+                one(s.enable_resource_name_dns_a_record.to_string())
             }
             "private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record" => {
-                one(self.enable_resource_name_dns_aaaa_record.to_string())
+                one(s.enable_resource_name_dns_aaaa_record.to_string())
             }
-            "owner-id" => one(self.owner_id.clone()),
+            "owner-id" => one(s.owner_id.clone()),
             "state" => one("available".into()),
-            "subnet-arn" => one(self.arn()),
-            "subnet-id" => one(self.id.clone()),
-            "vpc-id" => one(self.vpc_id.clone()),
+            "subnet-arn" => one(s.arn()),
+            "subnet-id" => one(s.id.to_string()),
+            "vpc-id" => one(s.vpc_id.to_string()),
             _ => Vec::new(),
         }
     }

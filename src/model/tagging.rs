@@ -2,72 +2,104 @@
 //!
 //! Tags live on their resources (`Vpc::tags`, `Rule::tags`, …), so deleting a resource takes
 //! its tags with it and every Describe's `tag:` filters see what CreateTags set. This module
-//! only finds a resource's tags from its ID, whatever its type.
+//! only finds a resource's tags from its ID, whatever its kind: [`TAGGABLE`] has one line
+//! per taggable kind (the kinds whose row in `crate::kinds` names a tag resource type).
 
 use crate::error::{Ec2Error, Ec2Result};
+use crate::kinds::Kind;
 use crate::model::filters::{wildcard_match, Filter};
-use crate::model::ids::is_well_formed;
+use crate::model::ids::{Digits, ResourceId, SecurityGroupRuleId};
+use crate::model::table::Table;
 use crate::model::tags::{Tag, Tags};
 use crate::model::World;
 
-/// The resource types the server can tag, named as DescribeTags names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResourceType {
-    NetworkInterface,
-    SecurityGroup,
-    SecurityGroupRule,
-    Subnet,
-    Vpc,
+/// A resource that carries tags.
+pub trait Tagged: Clone {
+    fn tags(&self) -> &Tags;
+    fn tags_mut(&mut self) -> &mut Tags;
 }
 
-impl ResourceType {
-    const ALL: [ResourceType; 5] = [
-        ResourceType::NetworkInterface,
-        ResourceType::SecurityGroup,
-        ResourceType::SecurityGroupRule,
-        ResourceType::Subnet,
-        ResourceType::Vpc,
-    ];
+/// Called with each (resource ID, tags) of a kind.
+type TagVisitor<'a> = &'a mut dyn FnMut(String, &Tags);
 
-    /// The `resourceType` of DescribeTags (and the `resource-type` filter value).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResourceType::NetworkInterface => "network-interface",
-            ResourceType::SecurityGroup => "security-group",
-            ResourceType::SecurityGroupRule => "security-group-rule",
-            ResourceType::Subnet => "subnet",
-            ResourceType::Vpc => "vpc",
-        }
-    }
+/// How to reach the tags of one taggable kind.
+struct TagAccess {
+    kind: Kind,
+    get: fn(&World, Digits) -> Option<&Tags>,
+    set: fn(&mut World, Digits, Tags),
+    /// Every (resource ID, tags) of the kind.
+    each: fn(&World, TagVisitor<'_>),
+}
 
-    fn id_prefix(self) -> &'static str {
-        match self {
-            ResourceType::NetworkInterface => "eni",
-            ResourceType::SecurityGroup => "sg",
-            ResourceType::SecurityGroupRule => "sgr",
-            ResourceType::Subnet => "subnet",
-            ResourceType::Vpc => "vpc",
-        }
-    }
+fn get_in<K: ResourceId, V: Tagged>(table: &Table<K, V>, d: Digits) -> Option<&Tags> {
+    table.get(&K::from_digits(d)).map(|v| v.tags())
+}
 
-    /// The type whose ID shape `id` has. DHCP options (`dopt-`) and every type the server
-    /// does not model have none, so tagging them answers `InvalidID` rather than pretending.
-    pub fn of_id(id: &str) -> Option<ResourceType> {
-        Self::ALL
-            .into_iter()
-            .find(|t| is_well_formed(id, t.id_prefix()))
-    }
+fn set_in<K: ResourceId, V: Tagged>(table: &mut Table<K, V>, d: Digits, tags: Tags) {
+    table.update(&K::from_digits(d), |v| *v.tags_mut() = tags);
+}
 
-    fn not_found(self, id: &str) -> Ec2Error {
-        let id = id.to_owned();
-        match self {
-            ResourceType::NetworkInterface => Ec2Error::NetworkInterfaceNotFound(id),
-            ResourceType::SecurityGroup => Ec2Error::GroupNotFound(id),
-            ResourceType::SecurityGroupRule => Ec2Error::SecurityGroupRuleNotFound(id),
-            ResourceType::Subnet => Ec2Error::SubnetNotFound(id),
-            ResourceType::Vpc => Ec2Error::VpcNotFound(id),
-        }
+fn each_in<K: ResourceId, V: Tagged>(table: &Table<K, V>, f: TagVisitor<'_>) {
+    for (id, v) in table.iter() {
+        f(id.to_string(), v.tags());
     }
+}
+
+/// One line per taggable kind.
+static TAGGABLE: &[TagAccess] = &[
+    TagAccess {
+        kind: Kind::NetworkInterface,
+        get: |w, d| get_in(&w.network_interfaces, d),
+        set: |w, d, t| set_in(&mut w.network_interfaces, d, t),
+        each: |w, f| each_in(&w.network_interfaces, f),
+    },
+    TagAccess {
+        kind: Kind::SecurityGroup,
+        get: |w, d| get_in(&w.security_groups, d),
+        set: |w, d, t| set_in(&mut w.security_groups, d, t),
+        each: |w, f| each_in(&w.security_groups, f),
+    },
+    TagAccess {
+        kind: Kind::SecurityGroupRule,
+        get: |w, d| {
+            w.security_group_rule(&SecurityGroupRuleId::from_digits(d))
+                .map(|(_, r)| &r.tags)
+        },
+        set: |w, d, t| {
+            w.update_security_group_rule(&SecurityGroupRuleId::from_digits(d), |r| r.tags = t);
+        },
+        each: |w, f| {
+            for group in w.security_groups.values() {
+                for rule in group.ingress.iter().chain(&group.egress) {
+                    f(rule.id.to_string(), &rule.tags);
+                }
+            }
+        },
+    },
+    TagAccess {
+        kind: Kind::Subnet,
+        get: |w, d| get_in(&w.subnets, d),
+        set: |w, d, t| set_in(&mut w.subnets, d, t),
+        each: |w, f| each_in(&w.subnets, f),
+    },
+    TagAccess {
+        kind: Kind::Vpc,
+        get: |w, d| get_in(&w.vpcs, d),
+        set: |w, d, t| set_in(&mut w.vpcs, d, t),
+        each: |w, f| each_in(&w.vpcs, f),
+    },
+];
+
+/// The taggable kind whose ID shape `id` has, and the ID's digits. DHCP options (`dopt-`)
+/// and every kind the server does not tag have none, so tagging them answers `InvalidID`
+/// rather than pretending.
+fn target(id: &str) -> Option<(&'static TagAccess, Digits)> {
+    TAGGABLE.iter().find_map(|t| {
+        let rest = id
+            .strip_prefix(t.kind.prefix())
+            .and_then(|r| r.strip_prefix('-'))?;
+        Digits::parse(rest).map(|d| (t, d))
+    })
 }
 
 /// One tag DeleteTags names: a key alone removes the tag whatever its value; a key with a
@@ -93,12 +125,13 @@ pub enum TagDeletion {
 }
 
 /// One row of DescribeTags.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TagRow<'a> {
-    pub resource_id: &'a str,
-    pub resource_type: ResourceType,
-    pub key: &'a str,
-    pub value: &'a str,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagRow {
+    pub resource_id: String,
+    /// The kind's tag resource type (`vpc`, `network-interface`, …).
+    pub resource_type: &'static str,
+    pub key: String,
+    pub value: String,
 }
 
 /// The filters DescribeTags documents, besides `tag:KEY`.
@@ -116,19 +149,19 @@ pub fn check_tag_filter_names(filters: &[Filter]) -> Ec2Result<()> {
     }
 }
 
-impl TagRow<'_> {
+impl TagRow {
     /// True when the row passes every filter (ANDed; a filter's values ORed, wildcards on).
     pub fn matches_all(&self, filters: &[Filter]) -> bool {
         filters.iter().all(|f| {
             // The reference calls `tag:KEY` "the key/value combination of the tag": a row is
             // a single tag, so it matches when it is that key with a matching value.
             let candidate = match f.name.strip_prefix("tag:") {
-                Some(key) => (key == self.key).then_some(self.value),
+                Some(key) => (key == self.key).then_some(self.value.as_str()),
                 None => match f.name.as_str() {
-                    "key" => Some(self.key),
-                    "value" => Some(self.value),
-                    "resource-id" => Some(self.resource_id),
-                    "resource-type" => Some(self.resource_type.as_str()),
+                    "key" => Some(self.key.as_str()),
+                    "value" => Some(self.value.as_str()),
+                    "resource-id" => Some(self.resource_id.as_str()),
+                    "resource-type" => Some(self.resource_type),
                     _ => None,
                 },
             };
@@ -137,75 +170,25 @@ impl TagRow<'_> {
     }
 }
 
-/// Adds a resource's tags that pass the filters to `rows`.
-fn push_rows<'a>(
-    rows: &mut Vec<TagRow<'a>>,
-    filters: &[Filter],
-    resource_id: &'a str,
-    resource_type: ResourceType,
-    tags: &'a Tags,
-) {
-    for t in tags.iter() {
-        let row = TagRow {
-            resource_id,
-            resource_type,
-            key: &t.key,
-            value: &t.value,
-        };
-        if row.matches_all(filters) {
-            rows.push(row);
-        }
-    }
-}
-
 impl World {
     /// The tags of any taggable resource: its NotFound error when the ID has a known shape
-    /// but names nothing, `InvalidID` when the shape is no type the server knows.
+    /// but names nothing, `InvalidID` when the shape is no kind the server tags.
     pub fn tags_of(&self, id: &str) -> Ec2Result<&Tags> {
-        let kind = ResourceType::of_id(id).ok_or_else(|| Ec2Error::InvalidId(id.to_owned()))?;
-        let found = match kind {
-            ResourceType::NetworkInterface => self.network_interfaces.get(id).map(|e| &e.tags),
-            ResourceType::SecurityGroup => self.security_groups.get(id).map(|g| &g.tags),
-            ResourceType::SecurityGroupRule => self
-                .security_groups
-                .values()
-                .flat_map(|g| g.ingress.iter().chain(&g.egress))
-                .find(|r| r.id == id)
-                .map(|r| &r.tags),
-            ResourceType::Subnet => self.subnets.get(id).map(|s| &s.tags),
-            ResourceType::Vpc => self.vpcs.get(id).map(|v| &v.tags),
-        };
-        found.ok_or_else(|| kind.not_found(id))
-    }
-
-    fn tags_of_mut(&mut self, id: &str) -> Option<&mut Tags> {
-        match ResourceType::of_id(id)? {
-            ResourceType::NetworkInterface => {
-                self.network_interfaces.get_mut(id).map(|e| &mut e.tags)
-            }
-            ResourceType::SecurityGroup => self.security_groups.get_mut(id).map(|g| &mut g.tags),
-            ResourceType::SecurityGroupRule => self
-                .security_groups
-                .values_mut()
-                .flat_map(|g| g.ingress.iter_mut().chain(g.egress.iter_mut()))
-                .find(|r| r.id == id)
-                .map(|r| &mut r.tags),
-            ResourceType::Subnet => self.subnets.get_mut(id).map(|s| &mut s.tags),
-            ResourceType::Vpc => self.vpcs.get_mut(id).map(|v| &mut v.tags),
-        }
+        let (access, digits) = target(id).ok_or_else(|| Ec2Error::InvalidId(id.to_owned()))?;
+        (access.get)(self, digits).ok_or_else(|| Ec2Error::NotFound {
+            kind: access.kind,
+            id: id.to_owned(),
+        })
     }
 
     /// Adds or overwrites `tags` on every resource, or on none: each resource's new tag set
     /// is computed (and checked against the per-resource limit) before any is stored.
-    pub fn create_tags(&mut self, ids: &[String], tags: &[Tag], dry_run: bool) -> Ec2Result<()> {
+    pub fn create_tags(&mut self, ids: &[String], tags: &[Tag]) -> Ec2Result<()> {
         let mut updated = Vec::with_capacity(ids.len());
         for id in ids {
             let mut next = self.tags_of(id)?.clone();
             next.set_all(tags)?;
             updated.push((id, next));
-        }
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
         }
         self.store_tags(updated);
         Ok(())
@@ -213,12 +196,7 @@ impl World {
 
     /// Removes the tags `deletion` names from every resource, or from none if any ID is bad.
     /// Naming a tag a resource does not have is not an error, as in EC2.
-    pub fn delete_tags(
-        &mut self,
-        ids: &[String],
-        deletion: &TagDeletion,
-        dry_run: bool,
-    ) -> Ec2Result<()> {
+    pub fn delete_tags(&mut self, ids: &[String], deletion: &TagDeletion) -> Ec2Result<()> {
         let mut updated = Vec::with_capacity(ids.len());
         for id in ids {
             let current = self.tags_of(id)?;
@@ -236,45 +214,40 @@ impl World {
             next.set_all(&kept)?;
             updated.push((id, next));
         }
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
-        }
         self.store_tags(updated);
         Ok(())
     }
 
     fn store_tags(&mut self, updated: Vec<(&String, Tags)>) {
         for (id, next) in updated {
-            if let Some(tags) = self.tags_of_mut(id) {
-                *tags = next;
+            if let Some((access, digits)) = target(id) {
+                (access.set)(self, digits, next);
             }
         }
     }
 
     /// Every tag of every resource that passes the filters, ordered by resource ID then key
     /// (a total order, since keys are unique per resource, which pagination resumes from).
-    pub fn tag_rows(&self, filters: &[Filter]) -> Ec2Result<Vec<TagRow<'_>>> {
+    pub fn tag_rows(&self, filters: &[Filter]) -> Ec2Result<Vec<TagRow>> {
         check_tag_filter_names(filters)?;
         let mut rows = Vec::new();
-        let mut add = |resource_id, resource_type, tags| {
-            push_rows(&mut rows, filters, resource_id, resource_type, tags);
-        };
-        for (id, eni) in &self.network_interfaces {
-            add(id, ResourceType::NetworkInterface, &eni.tags);
+        for access in TAGGABLE {
+            let resource_type = access.kind.info().tag_type.unwrap_or_default();
+            (access.each)(self, &mut |resource_id, tags| {
+                for t in tags.iter() {
+                    let row = TagRow {
+                        resource_id: resource_id.clone(),
+                        resource_type,
+                        key: t.key.clone(),
+                        value: t.value.clone(),
+                    };
+                    if row.matches_all(filters) {
+                        rows.push(row);
+                    }
+                }
+            });
         }
-        for (id, group) in &self.security_groups {
-            add(id, ResourceType::SecurityGroup, &group.tags);
-            for rule in group.ingress.iter().chain(&group.egress) {
-                add(&rule.id, ResourceType::SecurityGroupRule, &rule.tags);
-            }
-        }
-        for (id, subnet) in &self.subnets {
-            add(id, ResourceType::Subnet, &subnet.tags);
-        }
-        for (id, vpc) in &self.vpcs {
-            add(id, ResourceType::Vpc, &vpc.tags);
-        }
-        rows.sort_unstable_by(|a, b| (a.resource_id, a.key).cmp(&(b.resource_id, b.key)));
+        rows.sort_unstable_by(|a, b| (&a.resource_id, &a.key).cmp(&(&b.resource_id, &b.key)));
         Ok(rows)
     }
 }
@@ -284,22 +257,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn resource_types_by_id_shape() {
-        let of = ResourceType::of_id;
-        assert_eq!(of("vpc-0123456789abcdef0"), Some(ResourceType::Vpc));
-        assert_eq!(of("subnet-b2a249da"), Some(ResourceType::Subnet));
-        assert_eq!(
-            of("sg-0123456789abcdef0"),
-            Some(ResourceType::SecurityGroup)
-        );
-        assert_eq!(
-            of("sgr-0123456789abcdef0"),
-            Some(ResourceType::SecurityGroupRule)
-        );
-        assert_eq!(
-            of("eni-0123456789abcdef0"),
-            Some(ResourceType::NetworkInterface)
-        );
+    fn taggable_kinds_by_id_shape() {
+        let kind = |id: &str| target(id).map(|(t, _)| t.kind);
+        assert_eq!(kind("vpc-0123456789abcdef0"), Some(Kind::Vpc));
+        assert_eq!(kind("subnet-b2a249da"), Some(Kind::Subnet));
+        assert_eq!(kind("sg-0123456789abcdef0"), Some(Kind::SecurityGroup));
+        assert_eq!(kind("sgr-0123456789abcdef0"), Some(Kind::SecurityGroupRule));
+        assert_eq!(kind("eni-0123456789abcdef0"), Some(Kind::NetworkInterface));
         for unknown in [
             "dopt-0123456789abcdef0",
             "i-0123456789abcdef0",
@@ -307,17 +271,20 @@ mod tests {
             "",
             "-",
         ] {
-            assert_eq!(of(unknown), None, "{unknown}");
+            assert_eq!(kind(unknown), None, "{unknown}");
+        }
+        for access in TAGGABLE {
+            assert!(access.kind.info().tag_type.is_some(), "{:?}", access.kind);
         }
     }
 
     #[test]
     fn tag_filter_on_a_row_needs_its_key() {
         let row = TagRow {
-            resource_id: "vpc-0123456789abcdef0",
-            resource_type: ResourceType::Vpc,
-            key: "Name",
-            value: "web",
+            resource_id: "vpc-0123456789abcdef0".into(),
+            resource_type: "vpc",
+            key: "Name".into(),
+            value: "web".into(),
         };
         let f = |name: &str, v: &str| Filter {
             name: name.into(),

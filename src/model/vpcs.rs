@@ -1,15 +1,18 @@
 //! VPCs: creation with an IPv4 block and an optional Amazon-provided IPv6 /56, lookup, deletion.
 
 use std::net::Ipv6Addr;
+use std::sync::Arc;
 
 use ipnet::{Ipv4Net, Ipv6Net};
 use rand::Rng;
 
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::filters::Filterable;
-use crate::model::ids::{check_fixed_id, is_well_formed, new_id};
+use crate::model::ids::{DhcpOptionsId, ResourceId, SecurityGroupId, VpcCidrAssociationId, VpcId};
+use crate::model::random::Stream;
 use crate::model::security_groups::SecurityGroup;
 use crate::model::tags::{Tag, Tags};
+use crate::model::world::draw_id;
 use crate::model::World;
 
 /// VPC IPv4 blocks must be between /16 and /28.
@@ -17,28 +20,38 @@ pub const VPC_PREFIX_RANGE: std::ops::RangeInclusive<u8> = 16..=28;
 
 #[derive(Debug, Clone)]
 pub struct Vpc {
-    pub id: String,
+    pub id: VpcId,
     pub owner_id: String,
     pub cidr: Ipv4Net,
-    pub cidr_association_id: String,
+    pub cidr_association_id: VpcCidrAssociationId,
     pub ipv6: Option<VpcIpv6Block>,
     pub is_default: bool,
     pub instance_tenancy: String,
-    pub dhcp_options_id: String,
+    pub dhcp_options_id: DhcpOptionsId,
     pub tags: Tags,
+}
+
+impl crate::model::tagging::Tagged for Vpc {
+    fn tags(&self) -> &Tags {
+        &self.tags
+    }
+    fn tags_mut(&mut self) -> &mut Tags {
+        &mut self.tags
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct VpcIpv6Block {
-    pub association_id: String,
+    pub association_id: VpcCidrAssociationId,
     pub cidr: Ipv6Net,
     pub network_border_group: String,
 }
 
 /// What a state file may fix about a VPC beyond CreateVpc's parameters.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct FixedVpc {
-    pub id: Option<String>,
+pub struct FixedVpc {
+    pub id: Option<VpcId>,
+    pub cidr_association_id: Option<VpcCidrAssociationId>,
     pub ipv6: Option<VpcIpv6Block>,
     pub is_default: bool,
 }
@@ -54,28 +67,23 @@ pub struct NewVpc {
 
 impl World {
     /// Looks up a VPC, answering EC2's Malformed or NotFound error.
-    pub fn vpc(&self, id: &str) -> Ec2Result<&Vpc> {
-        if !is_well_formed(id, "vpc") {
-            return Err(Ec2Error::VpcMalformed(id.to_owned()));
-        }
-        self.vpcs
-            .get(id)
-            .ok_or_else(|| Ec2Error::VpcNotFound(id.to_owned()))
+    pub fn vpc(&self, id: &str) -> Ec2Result<&Arc<Vpc>> {
+        let id = VpcId::parse(id)?;
+        self.vpcs.get(&id).ok_or_else(|| id.not_found())
     }
 
     /// The default VPC, if the account still has one.
-    pub fn default_vpc(&self) -> Option<&Vpc> {
+    pub fn default_vpc(&self) -> Option<&Arc<Vpc>> {
         self.vpcs.values().find(|v| v.is_default)
     }
 
-    pub fn create_vpc(&mut self, req: NewVpc, dry_run: bool) -> Ec2Result<String> {
+    pub fn create_vpc(&mut self, req: NewVpc) -> Ec2Result<VpcId> {
         let tags = check_new_vpc(&req)?;
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
-        }
-        let ipv6 = req
-            .amazon_provided_ipv6
-            .then(|| self.new_amazon_ipv6_block());
+        let ipv6 = if req.amazon_provided_ipv6 {
+            Some(self.new_amazon_ipv6_block())
+        } else {
+            None
+        };
         Ok(self.insert_vpc(
             None,
             req.cidr.trunc(),
@@ -87,13 +95,15 @@ impl World {
     }
 
     /// CreateVpc as a state file asks for it: CreateVpc's checks, and what the file may fix
-    /// besides, each checked too (the ID's shape and uniqueness; the IPv6 block a /56 that no
-    /// other VPC has, from any range since the file may recreate someone else's world; one
-    /// default VPC per world). `amazon_provided_ipv6` is ignored: the block is `fixed.ipv6`.
-    pub(crate) fn create_vpc_fixed(&mut self, req: NewVpc, fixed: FixedVpc) -> Ec2Result<String> {
+    /// besides, each checked too (the ID's uniqueness; the IPv6 block a /56 that no other VPC
+    /// has, from any range since the file may recreate someone else's world; one default VPC
+    /// per world). `amazon_provided_ipv6` is ignored: the block is `fixed.ipv6`.
+    pub fn create_vpc_fixed(&mut self, req: NewVpc, fixed: FixedVpc) -> Ec2Result<VpcId> {
         let tags = check_new_vpc(&req)?;
         if let Some(id) = &fixed.id {
-            check_fixed_id(id, "vpc", self.vpcs.contains_key(id))?;
+            if self.vpcs.contains(id) {
+                return Err(id_used_twice(id));
+            }
         }
         if let Some(block) = &fixed.ipv6 {
             let cidr = block.cidr;
@@ -121,45 +131,53 @@ impl World {
                 )));
             }
         }
-        Ok(self.insert_vpc(
+        let id = self.insert_vpc(
             fixed.id,
             req.cidr.trunc(),
             fixed.ipv6,
             fixed.is_default,
             &req.instance_tenancy,
             tags,
-        ))
+        );
+        if let Some(association) = fixed.cidr_association_id {
+            self.vpcs
+                .update(&id, |v| v.cidr_association_id = association);
+        }
+        Ok(id)
     }
 
     /// Adds a VPC and its `default` security group; used for the default VPC too. The ID is
     /// drawn unless given (a state file's, already checked).
-    pub(crate) fn insert_vpc(
+    pub(in crate::model) fn insert_vpc(
         &mut self,
-        id: Option<String>,
+        id: Option<VpcId>,
         cidr: Ipv4Net,
         ipv6: Option<VpcIpv6Block>,
         is_default: bool,
         instance_tenancy: &str,
         tags: Tags,
-    ) -> String {
-        let id = id.unwrap_or_else(|| new_id(&mut self.rng, "vpc"));
+    ) -> VpcId {
+        let id = match id {
+            Some(id) => id,
+            None => draw_id(&mut self.streams, |id| self.vpcs.contains(id)),
+        };
         let vpc = Vpc {
-            id: id.clone(),
+            id,
             owner_id: self.account_id.clone(),
             cidr,
-            cidr_association_id: new_id(&mut self.rng, "vpc-cidr-assoc"),
+            cidr_association_id: self.fresh_id(),
             ipv6,
             is_default,
             instance_tenancy: instance_tenancy.to_owned(),
-            dhcp_options_id: self.dhcp_options_id.clone(),
+            dhcp_options_id: self.dhcp_options_id,
             tags,
         };
         let has_ipv6 = vpc.ipv6.is_some();
-        self.vpcs.insert(id.clone(), vpc);
-        let group_id = new_id(&mut self.rng, "sg");
-        let group =
-            SecurityGroup::new_default(group_id, &id, &self.account_id, has_ipv6, &mut self.rng);
-        self.security_groups.insert(group.id.clone(), group);
+        self.vpcs.insert(id, vpc);
+        let group_id: SecurityGroupId =
+            draw_id(&mut self.streams, |id| self.security_groups.contains(id));
+        let group = SecurityGroup::new_default(self, group_id, id, has_ipv6);
+        self.insert_security_group(group);
         id
     }
 
@@ -167,7 +185,8 @@ impl World {
     fn new_amazon_ipv6_block(&mut self) -> VpcIpv6Block {
         loop {
             // 2600:1fXX:XXXX:XX00::/56, the shape of Amazon-provided VPC blocks.
-            let bits: u128 = (0x2600_1f00u128 << 96) | (u128::from(self.rng.gen::<u32>()) << 72);
+            let draw: u32 = self.rng(Stream::Addresses).gen();
+            let bits: u128 = (0x2600_1f00u128 << 96) | (u128::from(draw) << 72);
             let cidr = Ipv6Net::new(Ipv6Addr::from(bits), 56)
                 .map(|n| n.trunc())
                 .unwrap_or_default();
@@ -177,7 +196,7 @@ impl World {
                 .any(|v| v.ipv6.as_ref().is_some_and(|b| b.cidr == cidr));
             if !taken {
                 return VpcIpv6Block {
-                    association_id: new_id(&mut self.rng, "vpc-cidr-assoc"),
+                    association_id: self.fresh_id(),
                     cidr,
                     network_border_group: self.region.name.to_owned(),
                 };
@@ -186,25 +205,35 @@ impl World {
     }
 
     /// Deletes a VPC once nothing but its default security group is left in it.
-    pub fn delete_vpc(&mut self, id: &str, dry_run: bool) -> Ec2Result<()> {
-        self.vpc(id)?;
+    pub fn delete_vpc(&mut self, id: &str) -> Ec2Result<()> {
+        let id = self.vpc(id)?.id;
         let has_subnets = self.subnets.values().any(|s| s.vpc_id == id);
         let has_groups = self
             .security_groups
             .values()
-            .any(|g| g.vpc_id == id && g.name != "default");
+            .any(|g| g.vpc_id == id && !g.is_default());
         if has_subnets || has_groups {
             return Err(Ec2Error::DependencyViolation(format!(
                 "The vpc '{id}' has dependencies and cannot be deleted."
             )));
         }
-        if dry_run {
-            return Err(Ec2Error::DryRunOperation);
+        self.vpcs.remove(&id);
+        let groups: Vec<SecurityGroupId> = self
+            .security_groups
+            .values()
+            .filter(|g| g.vpc_id == id)
+            .map(|g| g.id)
+            .collect();
+        for group in groups {
+            self.remove_security_group(&group);
         }
-        self.vpcs.remove(id);
-        self.security_groups.retain(|_, g| g.vpc_id != id);
         Ok(())
     }
+}
+
+/// The state-file loader's error for an ID two entries fix.
+pub(crate) fn id_used_twice(id: &impl std::fmt::Display) -> Ec2Error {
+    Ec2Error::InvalidParameterValue(format!("the ID {id} is used twice"))
 }
 
 /// CreateVpc's checks that need no state; returns the VPC's tags.
@@ -242,25 +271,28 @@ impl Filterable for Vpc {
         let ipv6 = self.ipv6.as_ref();
         match name {
             "cidr" | "cidr-block-association.cidr-block" => vec![self.cidr.to_string()],
-            "cidr-block-association.association-id" => vec![self.cidr_association_id.clone()],
+            "cidr-block-association.association-id" => {
+                vec![self.cidr_association_id.to_string()]
+            }
             "cidr-block-association.state" => vec!["associated".into()],
             "ipv6-cidr-block-association.state" => {
                 ipv6.map(|_| "associated".to_owned()).into_iter().collect()
             }
-            "dhcp-options-id" => vec![self.dhcp_options_id.clone()],
+            "dhcp-options-id" => vec![self.dhcp_options_id.to_string()],
             "ipv6-cidr-block-association.ipv6-cidr-block" => {
                 ipv6.map(|b| b.cidr.to_string()).into_iter().collect()
             }
             "ipv6-cidr-block-association.ipv6-pool" => {
                 ipv6.map(|_| "Amazon".to_owned()).into_iter().collect()
             }
-            "ipv6-cidr-block-association.association-id" => {
-                ipv6.map(|b| b.association_id.clone()).into_iter().collect()
-            }
+            "ipv6-cidr-block-association.association-id" => ipv6
+                .map(|b| b.association_id.to_string())
+                .into_iter()
+                .collect(),
             "is-default" => vec![self.is_default.to_string()],
             "owner-id" => vec![self.owner_id.clone()],
             "state" => vec!["available".into()],
-            "vpc-id" => vec![self.id.clone()],
+            "vpc-id" => vec![self.id.to_string()],
             _ => Vec::new(),
         }
     }

@@ -1,5 +1,9 @@
 //! Integration tests: one binary, a module per area, each driving a real server over HTTP.
 
+// Tests wait on real time and sign requests with the real clock; only the server's own code
+// must take time and randomness from `ec2_mock::sources` (clippy.toml).
+#![allow(clippy::disallowed_methods)]
+
 mod support;
 
 mod admin;

@@ -1,10 +1,14 @@
 //! Property test over the server's model: random sequences of create, assign, unassign and
 //! delete on interfaces of one dual-stack subnet, with EC2's address invariants checked after
-//! every step, and every refused (or dry-run) step shown to change nothing.
+//! every step, and every refused (or dry-run) step shown to change nothing. Each step runs
+//! in `World::transaction`, as the dispatcher runs every changing request.
 
 use std::collections::HashSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use ec2_mock::error::Ec2Result;
+use ec2_mock::model::clock::Clock;
+use ec2_mock::model::ids::SubnetId;
 use ec2_mock::model::interface_addresses::{AddressSet, Ipv6Assignment, PrivateIpAssignment};
 use ec2_mock::model::network_interfaces::NewNetworkInterface;
 use ec2_mock::model::regions;
@@ -104,37 +108,49 @@ fn op() -> impl Strategy<Value = Op> {
 
 struct Fixture {
     world: World,
-    subnet_id: String,
+    subnet_id: SubnetId,
     net: Ipv4Net,
+}
+
+impl Fixture {
+    /// Runs one change as a request does: all of it, or (refused, or a dry run) none.
+    fn tx<T>(&mut self, dry_run: bool, change: impl FnOnce(&mut World) -> Ec2Result<T>) -> bool {
+        self.world.transaction(dry_run, change).is_ok()
+    }
 }
 
 fn fixture(seed: u64) -> Fixture {
     let region = regions::region("us-east-1").unwrap();
-    let mut world = World::new("123456789012", region, seed);
+    let mut world = World::new("123456789012", region, seed, Clock::System);
     let vpc_id = world
-        .create_vpc(
-            NewVpc {
+        .transaction(false, |w| {
+            w.create_vpc(NewVpc {
                 cidr: "10.1.0.0/16".parse().unwrap(),
                 amazon_provided_ipv6: true,
                 instance_tenancy: "default".into(),
                 tags: Vec::new(),
-            },
-            false,
-        )
+            })
+        })
         .unwrap();
-    let block = world.vpc(&vpc_id).unwrap().ipv6.as_ref().unwrap().cidr;
+    let block = world
+        .vpcs()
+        .get(&vpc_id)
+        .unwrap()
+        .ipv6
+        .as_ref()
+        .unwrap()
+        .cidr;
     let v6: Ipv6Net = Ipv6Net::new(block.network(), 64).unwrap();
     let subnet_id = world
-        .create_subnet(
-            NewSubnet {
-                vpc_id,
+        .transaction(false, |w| {
+            w.create_subnet(NewSubnet {
+                vpc_id: vpc_id.to_string(),
                 cidr: SUBNET.parse().unwrap(),
                 ipv6_cidr: Some(v6),
                 zone: ZoneChoice::Any,
                 tags: Vec::new(),
-            },
-            false,
-        )
+            })
+        })
         .unwrap();
     Fixture {
         world,
@@ -145,13 +161,12 @@ fn fixture(seed: u64) -> Fixture {
 
 /// Everything observable about the subnet's interfaces and pools, to compare before/after.
 fn snapshot(f: &Fixture) -> String {
-    let subnet = f.world.subnet(&f.subnet_id).unwrap();
     let mut out = format!(
         "available={} v6_in_use={}\n",
-        subnet.available_ip_address_count(),
-        subnet.ipv6.as_ref().unwrap().pool.in_use()
+        f.world.ipv4_pool(&f.subnet_id).unwrap().available(),
+        f.world.ipv6_pool(&f.subnet_id).unwrap().in_use()
     );
-    for eni in f.world.network_interfaces.values() {
+    for eni in f.world.network_interfaces().values() {
         out.push_str(&format!(
             "{} {:?} {:?} {:?} {:?}\n",
             eni.id, eni.private_ips, eni.ipv4_prefixes, eni.ipv6_addresses, eni.ipv6_prefixes
@@ -162,10 +177,10 @@ fn snapshot(f: &Fixture) -> String {
 
 /// EC2's address invariants for the subnet, checked against the pools themselves.
 fn check_invariants(f: &Fixture) {
-    let subnet = f.world.subnet(&f.subnet_id).unwrap();
+    let pool = f.world.ipv4_pool(&f.subnet_id).unwrap();
     let mut held: HashSet<Ipv4Addr> = HashSet::new();
     let mut v6_held: HashSet<Ipv6Addr> = HashSet::new();
-    for eni in f.world.network_interfaces.values() {
+    for eni in f.world.network_interfaces().values() {
         assert_eq!(
             eni.private_ips.iter().filter(|p| p.primary).count(),
             1,
@@ -187,7 +202,7 @@ fn check_invariants(f: &Fixture) {
     let usable = (1u32 << (32 - f.net.prefix_len())) - 5;
     // `held` counts each delegated /28 as its 16 addresses, as EC2's count does.
     assert_eq!(
-        subnet.available_ip_address_count(),
+        pool.available(),
         usable - held.len() as u32,
         "availableIpAddressCount is exact"
     );
@@ -195,9 +210,9 @@ fn check_invariants(f: &Fixture) {
     let first = u32::from(f.net.network());
     for off in 4..(1u32 << (32 - f.net.prefix_len())) - 1 {
         let ip = Ipv4Addr::from(first + off);
-        assert_eq!(subnet.pool.is_free(ip), !held.contains(&ip), "{ip}");
+        assert_eq!(pool.is_free(ip), !held.contains(&ip), "{ip}");
     }
-    let v6 = &subnet.ipv6.as_ref().unwrap().pool;
+    let v6 = f.world.ipv6_pool(&f.subnet_id).unwrap();
     assert_eq!(v6.in_use() as usize, v6_held.len(), "IPv6 addresses in use");
     for ip in &v6_held {
         assert!(v6.is_allocated(*ip), "{ip} held but not allocated");
@@ -205,7 +220,12 @@ fn check_invariants(f: &Fixture) {
 }
 
 fn nth_eni(f: &Fixture, n: usize) -> Option<String> {
-    let ids: Vec<&String> = f.world.network_interfaces.keys().collect();
+    let ids: Vec<String> = f
+        .world
+        .network_interfaces()
+        .keys()
+        .map(ToString::to_string)
+        .collect();
     (!ids.is_empty()).then(|| ids[n % ids.len()].clone())
 }
 
@@ -215,7 +235,7 @@ fn ip_at(f: &Fixture, offset: u8) -> Ipv4Addr {
 
 /// Runs one operation; returns whether it claimed to change anything.
 fn apply(f: &mut Fixture, op: &Op) -> bool {
-    let subnet_id = f.subnet_id.clone();
+    let subnet_id = f.subnet_id.to_string();
     match op {
         Op::Create {
             primary,
@@ -232,7 +252,7 @@ fn apply(f: &mut Fixture, op: &Op) -> bool {
                 ipv6_address_count: Some(*ipv6),
                 ..NewNetworkInterface::default()
             };
-            f.world.create_network_interface(req, *dry_run).is_ok()
+            f.tx(*dry_run, |w| w.create_network_interface(req))
         }
         Op::AssignCount {
             eni,
@@ -246,9 +266,7 @@ fn apply(f: &mut Fixture, op: &Op) -> bool {
                 count: *count,
                 ..PrivateIpAssignment::default()
             };
-            f.world
-                .assign_private_ip_addresses(&id, &req, *dry_run)
-                .is_ok()
+            f.tx(*dry_run, |w| w.assign_private_ip_addresses(&id, &req))
         }
         Op::AssignExplicit {
             eni,
@@ -263,9 +281,7 @@ fn apply(f: &mut Fixture, op: &Op) -> bool {
                 allow_reassignment: *reassign,
                 ..PrivateIpAssignment::default()
             };
-            f.world
-                .assign_private_ip_addresses(&id, &req, false)
-                .is_ok()
+            f.tx(false, |w| w.assign_private_ip_addresses(&id, &req))
         }
         Op::AssignPrefix { eni, count } => {
             let Some(id) = nth_eni(f, *eni) else {
@@ -275,9 +291,7 @@ fn apply(f: &mut Fixture, op: &Op) -> bool {
                 prefix_count: *count,
                 ..PrivateIpAssignment::default()
             };
-            f.world
-                .assign_private_ip_addresses(&id, &req, false)
-                .is_ok()
+            f.tx(false, |w| w.assign_private_ip_addresses(&id, &req))
         }
         Op::UnassignSecondary {
             eni,
@@ -287,7 +301,7 @@ fn apply(f: &mut Fixture, op: &Op) -> bool {
             let Some(id) = nth_eni(f, *eni) else {
                 return false;
             };
-            let eni = &f.world.network_interfaces[&id];
+            let eni = f.world.network_interface(&id).unwrap().clone();
             // `which` past the secondaries picks the primary, which must be refused.
             let target = eni
                 .private_ips
@@ -301,15 +315,16 @@ fn apply(f: &mut Fixture, op: &Op) -> bool {
                 addresses: vec![ip],
                 prefixes: Vec::new(),
             };
-            f.world
-                .unassign_private_ip_addresses(&id, &req, *dry_run)
-                .is_ok()
+            f.tx(*dry_run, |w| w.unassign_private_ip_addresses(&id, &req))
         }
         Op::UnassignPrefix { eni, which } => {
             let Some(id) = nth_eni(f, *eni) else {
                 return false;
             };
-            let Some(prefix) = f.world.network_interfaces[&id]
+            let Some(prefix) = f
+                .world
+                .network_interface(&id)
+                .unwrap()
                 .ipv4_prefixes
                 .get(*which)
                 .copied()
@@ -320,9 +335,7 @@ fn apply(f: &mut Fixture, op: &Op) -> bool {
                 addresses: Vec::new(),
                 prefixes: vec![prefix],
             };
-            f.world
-                .unassign_private_ip_addresses(&id, &req, false)
-                .is_ok()
+            f.tx(false, |w| w.unassign_private_ip_addresses(&id, &req))
         }
         Op::UnassignForeign { eni, offset } => {
             // An address the interface may not hold: refused unless it happens to hold it.
@@ -333,9 +346,7 @@ fn apply(f: &mut Fixture, op: &Op) -> bool {
                 addresses: vec![ip_at(f, *offset)],
                 prefixes: Vec::new(),
             };
-            f.world
-                .unassign_private_ip_addresses(&id, &req, false)
-                .is_ok()
+            f.tx(false, |w| w.unassign_private_ip_addresses(&id, &req))
         }
         Op::AssignIpv6 {
             eni,
@@ -350,13 +361,16 @@ fn apply(f: &mut Fixture, op: &Op) -> bool {
                 prefix_count: *prefixes,
                 ..Ipv6Assignment::default()
             };
-            f.world.assign_ipv6_addresses(&id, &req, false).is_ok()
+            f.tx(false, |w| w.assign_ipv6_addresses(&id, &req))
         }
         Op::UnassignIpv6 { eni, which } => {
             let Some(id) = nth_eni(f, *eni) else {
                 return false;
             };
-            let Some(a) = f.world.network_interfaces[&id]
+            let Some(a) = f
+                .world
+                .network_interface(&id)
+                .unwrap()
                 .ipv6_addresses
                 .get(*which)
                 .copied()
@@ -367,13 +381,13 @@ fn apply(f: &mut Fixture, op: &Op) -> bool {
                 addresses: vec![a.address],
                 prefixes: Vec::new(),
             };
-            f.world.unassign_ipv6_addresses(&id, &req, false).is_ok()
+            f.tx(false, |w| w.unassign_ipv6_addresses(&id, &req))
         }
         Op::Delete { eni, dry_run } => {
             let Some(id) = nth_eni(f, *eni) else {
                 return false;
             };
-            f.world.delete_network_interface(&id, *dry_run).is_ok()
+            f.tx(*dry_run, |w| w.delete_network_interface(&id))
         }
     }
 }
@@ -407,12 +421,16 @@ proptest! {
             }
         }
         // Deleting everything gives every address back.
-        let ids: Vec<String> = f.world.network_interfaces.keys().cloned().collect();
+        let ids: Vec<String> = f
+            .world
+            .network_interfaces()
+            .keys()
+            .map(ToString::to_string)
+            .collect();
         for id in ids {
-            f.world.delete_network_interface(&id, false).unwrap();
+            prop_assert!(f.tx(false, |w| w.delete_network_interface(&id)));
         }
         check_invariants(&f);
-        let subnet = f.world.subnet(&f.subnet_id).unwrap();
-        prop_assert_eq!(subnet.available_ip_address_count(), 123);
+        prop_assert_eq!(f.world.ipv4_pool(&f.subnet_id).unwrap().available(), 123);
     }
 }
