@@ -34,6 +34,12 @@ struct Cli {
     #[arg(long, env = "EC2_MOCK_SEED")]
     seed: Option<u64>,
 
+    /// The worlds' clock: `real` (the wall clock) or `stepping` (2026-01-01T00:00:00Z, one
+    /// second later at every request to a world, so times in replies are reproducible).
+    /// Default: `stepping` with --seed, `real` without.
+    #[arg(long, env = "EC2_MOCK_CLOCK", value_parser = ["real", "stepping"])]
+    clock: Option<String>,
+
     /// Log filter (tracing's EnvFilter syntax, e.g. `info`, `ec2_mock=debug`); RUST_LOG overrides.
     #[arg(long, env = "EC2_MOCK_LOG_LEVEL", default_value = "info")]
     log_level: String,
@@ -114,6 +120,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let stepping = match cli.clock.as_deref() {
+        Some(clock) => clock == "stepping",
+        None => cli.seed.is_some(),
+    };
+    if stepping {
+        config.clock = ec2_mock::model::clock::Clock::seeded();
+    }
     let auth_mode = match cli.auth.parse::<ec2_mock::auth::AuthMode>() {
         Ok(m) => m,
         Err(e) => {

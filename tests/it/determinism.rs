@@ -1,16 +1,16 @@
-//! `--seed`: the same seed and the same requests give byte-identical replies (request IDs
-//! aside) on every run: every ID, MAC address and automatically chosen address.
+//! `--seed`: the same seed and the same requests give byte-identical replies on every run:
+//! every ID, MAC address, automatically chosen address and request ID.
 
 use ec2_mock::Config;
 
-use crate::persistence::{mask_request_id, Binary};
+use crate::persistence::Binary;
 use crate::support::Server;
 
 /// A sequence that draws every kind of generated value, returning each reply's body.
 async fn run(server: &Server) -> Vec<String> {
     let mut replies = Vec::new();
     let mut call = |body: String| {
-        replies.push(mask_request_id(&body));
+        replies.push(body.clone());
         crate::support::Node::parse(&body)
     };
     let vpc = call(
@@ -112,9 +112,44 @@ async fn the_same_seed_gives_byte_identical_replies() {
         assert!(a.contains("Response"), "{a}");
         assert_eq!(a, b);
     }
-    // The seed is what decides: another one gives other IDs.
+    // The seed is what decides: another one gives other IDs (and other request IDs).
     let other = run(&seeded(8).await).await;
     assert_ne!(first[0], other[0]);
+    let request_id = |body: &str| crate::support::Node::parse(body).text("requestId");
+    assert_ne!(request_id(&first[1]), request_id(&other[1]));
+}
+
+/// A failed request, or a dry run, draws nothing a later success would have drawn: the
+/// transaction gives back the streams with everything else.
+#[tokio::test]
+async fn refused_requests_do_not_shift_the_ids_of_later_ones() {
+    let plain = seeded(11).await;
+    let vpc_a = crate::support::Node::parse(
+        &plain
+            .call("CreateVpc", &[("CidrBlock", "10.0.0.0/16")])
+            .await
+            .body,
+    )
+    .text("vpcId");
+    let noisy = seeded(11).await;
+    // A dry run and a refused create in between: same VPC ID afterwards.
+    noisy
+        .call(
+            "CreateVpc",
+            &[("CidrBlock", "10.0.0.0/16"), ("DryRun", "true")],
+        )
+        .await;
+    noisy
+        .call("CreateVpc", &[("CidrBlock", "10.0.0.0/8")])
+        .await;
+    let vpc_b = crate::support::Node::parse(
+        &noisy
+            .call("CreateVpc", &[("CidrBlock", "10.0.0.0/16")])
+            .await
+            .body,
+    )
+    .text("vpcId");
+    assert_eq!(vpc_a, vpc_b);
 }
 
 #[tokio::test]
@@ -126,7 +161,7 @@ async fn two_runs_of_the_binary_with_one_seed_agree() {
         let (_, vpc) = server
             .call("CreateVpc", &[("CidrBlock", "10.0.0.0/16")])
             .await;
-        replies.push(mask_request_id(&vpc));
+        replies.push(vpc.clone());
         let vpc = crate::support::Node::parse(&vpc).text("vpcId");
         let (_, subnet) = server
             .call(
@@ -134,7 +169,7 @@ async fn two_runs_of_the_binary_with_one_seed_agree() {
                 &[("VpcId", &vpc), ("CidrBlock", "10.0.0.0/24")],
             )
             .await;
-        replies.push(mask_request_id(&subnet));
+        replies.push(subnet.clone());
         let subnet = crate::support::Node::parse(&subnet).text("subnetId");
         for _ in 0..2 {
             let (_, eni) = server
@@ -146,10 +181,10 @@ async fn two_runs_of_the_binary_with_one_seed_agree() {
                     ],
                 )
                 .await;
-            replies.push(mask_request_id(&eni));
+            replies.push(eni.clone());
         }
         let (_, all) = server.call("DescribeNetworkInterfaces", &[]).await;
-        replies.push(mask_request_id(&all));
+        replies.push(all);
         server.stop("TERM").await;
         runs.push(replies);
     }
