@@ -3,7 +3,7 @@
 //! `<Response><Errors><Error>…` document on 4xx (412 for DryRun) — never a 5xx, never a panic.
 //!
 //! Input: up to `MAX_REQUESTS` requests, one per line (`\n`); in each, the first byte picks
-//! the action (one of `ACTIONS`, an unknown name, or none at all) and the rest is the form
+//! the action (one of the registry's, an unknown name, or none at all) and the rest is the form
 //! body, sent after `Action=X&` (so the body may still override it). A line is a request, so
 //! one input can be a scenario (create a VPC, a subnet in it, an interface in that, assign…).
 //! A line may go on with `\r` and an `Authorization` header value, then `\r` and a query
@@ -32,9 +32,11 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::{Once, OnceLock};
 
 use axum::http::{header, HeaderMap, HeaderValue, Method};
-use ec2_mock::actions::ACTIONS;
-use ec2_mock::model::lock;
-use ec2_mock::server::{respond, AppState, Reply};
+use ec2_mock::actions::registry::REGISTRY;
+use ec2_mock::app::{AppState, Reply};
+use ec2_mock::model::ids::SubnetId;
+use ec2_mock::model::read;
+use ec2_mock::server::respond;
 use ec2_mock::wire::xml::EC2_XMLNS;
 use ec2_mock::Config;
 use libfuzzer_sys::fuzz_target;
@@ -264,15 +266,15 @@ impl Harness {
         let query =
             query.map(|q| String::from_utf8_lossy(&self.substitute(q.as_bytes())).into_owned());
         let (selector, rest) = line.split_first().map_or((0, &[][..]), |(s, r)| (*s, r));
-        let choice = usize::from(selector) % (ACTIONS.len() + 2);
+        let choice = usize::from(selector) % (REGISTRY.len() + 2);
         let mut body = Vec::with_capacity(rest.len() + 48);
         match choice {
-            c if c < ACTIONS.len() => {
+            c if c < REGISTRY.len() => {
                 body.extend_from_slice(b"Action=");
-                body.extend_from_slice(ACTIONS[c].0.as_bytes());
+                body.extend_from_slice(REGISTRY[c].name.as_bytes());
                 body.push(b'&');
             }
-            c if c == ACTIONS.len() => body.extend_from_slice(b"Action=FuzzUnknownAction&"),
+            c if c == REGISTRY.len() => body.extend_from_slice(b"Action=FuzzUnknownAction&"),
             _ => {}
         }
         body.extend_from_slice(&self.substitute(rest));
@@ -310,23 +312,24 @@ impl Harness {
     /// subnet's pool; each subnet's `availableIpAddressCount` and IPv6 use are exact.
     fn check_world(&self) {
         let world = self.state.backend.world(ACCOUNT, self.state.default_region);
-        let world = lock(&world);
-        let mut held4: HashMap<&str, HashSet<Ipv4Addr>> = HashMap::new();
-        let mut held6: HashMap<&str, (HashSet<Ipv6Addr>, usize)> = HashMap::new();
-        for eni in world.network_interfaces.values() {
+        let world = read(&world);
+        let mut held4: HashMap<SubnetId, HashSet<Ipv4Addr>> = HashMap::new();
+        let mut held6: HashMap<SubnetId, (HashSet<Ipv6Addr>, usize)> = HashMap::new();
+        for eni in world.network_interfaces().values() {
             let primaries = eni.private_ips.iter().filter(|p| p.primary).count();
             assert_eq!(primaries, 1, "{}: {primaries} primary addresses", eni.id);
             let subnet = world
-                .subnets
+                .subnets()
                 .get(&eni.subnet_id)
                 .unwrap_or_else(|| panic!("{}: subnet {} is gone", eni.id, eni.subnet_id));
-            let cidr = subnet.cidr();
+            let pool = world.ipv4_pool(&subnet.id).expect("every subnet has a pool");
+            let cidr = subnet.cidr;
             let first = u32::from(cidr.network());
             let reserved = |ip: Ipv4Addr| {
                 let off = u32::from(ip) - first;
                 off < 4 || ip == cidr.broadcast()
             };
-            let held = held4.entry(eni.subnet_id.as_str()).or_default();
+            let held = held4.entry(eni.subnet_id).or_default();
             let prefix_ips = eni
                 .ipv4_prefixes
                 .iter()
@@ -335,15 +338,14 @@ impl Harness {
                 assert!(cidr.contains(&ip), "{}: {ip} outside {cidr}", eni.id);
                 assert!(!reserved(ip), "{}: {ip} is reserved in {cidr}", eni.id);
                 assert!(held.insert(ip), "{ip} held twice in {}", eni.subnet_id);
-                assert!(!subnet.pool.is_free(ip), "{ip} held by {} but free", eni.id);
+                assert!(!pool.is_free(ip), "{ip} held by {} but free", eni.id);
             }
             if !eni.ipv6_addresses.is_empty() || !eni.ipv6_prefixes.is_empty() {
-                let block = subnet
-                    .ipv6
-                    .as_ref()
+                let block = world
+                    .ipv6_pool(&subnet.id)
                     .unwrap_or_else(|| panic!("{}: IPv6 in a subnet without a block", eni.id));
-                let cidr6 = block.pool.cidr();
-                let (held, prefixes) = held6.entry(eni.subnet_id.as_str()).or_default();
+                let cidr6 = block.cidr();
+                let (held, prefixes) = held6.entry(eni.subnet_id).or_default();
                 for a in &eni.ipv6_addresses {
                     assert!(
                         cidr6.contains(&a.address),
@@ -353,7 +355,7 @@ impl Harness {
                     );
                     assert!(held.insert(a.address), "{} held twice", a.address);
                     assert!(
-                        block.pool.is_allocated(a.address),
+                        block.is_allocated(a.address),
                         "{} not allocated",
                         a.address
                     );
@@ -361,21 +363,19 @@ impl Harness {
                 *prefixes += eni.ipv6_prefixes.len();
             }
         }
-        for (id, subnet) in &world.subnets {
-            let usable = (1u32 << (32 - subnet.cidr().prefix_len())) - 5;
-            let held = held4.get(id.as_str()).map_or(0, HashSet::len) as u32;
+        for (id, subnet) in world.subnets().iter() {
+            let usable = (1u32 << (32 - subnet.cidr.prefix_len())) - 5;
+            let held = held4.get(id).map_or(0, HashSet::len) as u32;
             assert_eq!(
-                subnet.available_ip_address_count(),
+                world.subnet_view(subnet).available_ip_address_count,
                 usable - held,
                 "availableIpAddressCount of {id}"
             );
-            if let Some(block) = &subnet.ipv6 {
-                let (held, prefixes) = held6
-                    .get(id.as_str())
-                    .map_or((0, 0), |(h, p)| (h.len(), *p));
-                assert_eq!(block.pool.in_use(), held as u64, "IPv6 in use in {id}");
+            if let Some(block) = world.ipv6_pool(id) {
+                let (held, prefixes) = held6.get(id).map_or((0, 0), |(h, p)| (h.len(), *p));
+                assert_eq!(block.in_use(), held as u64, "IPv6 in use in {id}");
                 assert_eq!(
-                    block.pool.delegated_prefixes(),
+                    block.delegated_prefixes(),
                     prefixes,
                     "IPv6 prefixes in {id}"
                 );
