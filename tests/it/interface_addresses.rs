@@ -7,9 +7,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::{Ipv4Net, Ipv6Net};
 
-use crate::network_interfaces::{
-    id, list, net, prefixes4, prefixes6, seed_world, usable, v4s, v6s, Net,
-};
+use crate::support::{id, list, net, prefixes4, prefixes6, seed_world, usable, v4s, v6s, Net};
 use crate::support::{Node, Reply};
 
 // --- helpers ----------------------------------------------------------------------------------
@@ -1290,7 +1288,7 @@ async fn interface_id_missing_malformed_or_unknown_on_every_action() {
     let eni = new_eni(&n, &[("PrivateIpAddress", "10.0.2.11")]).await;
     let r =
         n.s.call_as(
-            crate::network_interfaces::KEY,
+            crate::support::KEY,
             "us-east-1",
             "AssignPrivateIpAddresses",
             &[

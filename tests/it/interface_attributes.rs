@@ -2,7 +2,7 @@
 //! ResetNetworkInterfaceAttribute through HTTP: every attribute, the one-attribute rule,
 //! DryRun, and the ID errors. Each change is read back through both Describe calls.
 
-use crate::network_interfaces::{id, list, net, v6s, Net};
+use crate::support::{id, list, net, v6s, Net};
 use crate::support::{Node, Reply};
 
 const UNKNOWN_ENI: &str = "eni-0123456789abcdef0";

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::network_interfaces::{id, is_long_id, net, Net};
+use crate::support::{id, is_long_id, net, Net};
 use crate::support::{Node, Reply};
 
 const OTHER_ACCOUNT: &str = "210987654321";

@@ -21,10 +21,8 @@
 use std::collections::HashSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::network_interfaces::{
-    dns_name, is_long_id, is_mac, is_uuid, seed_world, usable, Net, ACCOUNT,
-};
 use crate::support::Node;
+use crate::support::{dns_name, is_long_id, is_mac, is_uuid, seed_world, usable, Net, ACCOUNT};
 
 const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

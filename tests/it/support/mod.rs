@@ -1,4 +1,13 @@
-//! Test support: a real server on 127.0.0.1:0, a form-POST client, and an XML reader.
+//! Test support: a real server on 127.0.0.1:0, a form-POST client, and an XML reader; the
+//! world builder most tests start from ([`net`]), the address invariants ([`invariants`]) and
+//! small readers of replies ([`readers`]).
+
+mod invariants;
+pub mod net;
+pub mod readers;
+
+pub use net::*;
+pub use readers::*;
 
 use std::collections::HashMap;
 
