@@ -133,11 +133,10 @@ pub static KINDS: &[KindInfo] = &[
         kind: Kind::DhcpOptions,
         prefix: "dopt",
         not_found_code: "InvalidDhcpOptionID.NotFound",
-        not_found_message: "The dhcpOption ID '{}' does not exist",
+        not_found_message: "The dhcpOptions ID '{}' does not exist",
         malformed_code: Some("InvalidDhcpOptionsId.Malformed"),
-        // DHCP options sets are not modelled as resources yet: tagging one answers InvalidID.
-        tag_type: None,
-        summary: None,
+        tag_type: Some("dhcp-options"),
+        summary: Some("dhcpOptions"),
     },
 ];
 

@@ -11,6 +11,7 @@
 
 pub mod common;
 pub mod describe;
+pub mod dhcp_options;
 pub mod interface_addresses;
 pub mod interface_attributes;
 pub mod interface_permissions;

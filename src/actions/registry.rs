@@ -4,10 +4,10 @@
 //! Dispatch, persistence (which writes only after a changing action), the README's action
 //! list test and the fuzz target all read it. An action EC2 has but this server does not
 //! implement answers `UnsupportedOperation` naming it; a name EC2 does not have at all
-//! answers `InvalidAction` (`fixtures/ec2-model/actions.txt` is the list of EC2's names).
+//! answers `InvalidAction` (`src/data/ec2_actions.txt` is the list of EC2's names).
 
 use crate::actions::{
-    interface_addresses as addresses, interface_attributes as attributes,
+    dhcp_options as dhcp, interface_addresses as addresses, interface_attributes as attributes,
     interface_permissions as permissions, network_interfaces as interfaces, regions,
     security_groups as groups, subnets, tags, vpcs, Action, Call, Global, Read, Write,
 };
@@ -95,14 +95,17 @@ const fn writes<A: Write>(name: &'static str) -> Entry {
 pub static REGISTRY: &[Entry] = &[
     writes::<addresses::AssignIpv6Addresses>("AssignIpv6Addresses"),
     writes::<addresses::AssignPrivateIpAddresses>("AssignPrivateIpAddresses"),
+    writes::<dhcp::AssociateDhcpOptions>("AssociateDhcpOptions"),
     writes::<groups::AuthorizeEgress>("AuthorizeSecurityGroupEgress"),
     writes::<groups::AuthorizeIngress>("AuthorizeSecurityGroupIngress"),
+    writes::<dhcp::CreateDhcpOptions>("CreateDhcpOptions"),
     writes::<interfaces::CreateNetworkInterface>("CreateNetworkInterface"),
     writes::<permissions::CreateNetworkInterfacePermission>("CreateNetworkInterfacePermission"),
     writes::<groups::CreateSecurityGroup>("CreateSecurityGroup"),
     writes::<subnets::CreateSubnet>("CreateSubnet"),
     writes::<tags::CreateTags>("CreateTags"),
     writes::<vpcs::CreateVpc>("CreateVpc"),
+    writes::<dhcp::DeleteDhcpOptions>("DeleteDhcpOptions"),
     writes::<interfaces::DeleteNetworkInterface>("DeleteNetworkInterface"),
     writes::<permissions::DeleteNetworkInterfacePermission>("DeleteNetworkInterfacePermission"),
     writes::<groups::DeleteSecurityGroup>("DeleteSecurityGroup"),
@@ -110,6 +113,7 @@ pub static REGISTRY: &[Entry] = &[
     writes::<tags::DeleteTags>("DeleteTags"),
     writes::<vpcs::DeleteVpc>("DeleteVpc"),
     global::<regions::DescribeAvailabilityZones>("DescribeAvailabilityZones"),
+    reads::<dhcp::DescribeDhcpOptions>("DescribeDhcpOptions"),
     reads::<attributes::DescribeNetworkInterfaceAttribute>("DescribeNetworkInterfaceAttribute"),
     reads::<permissions::DescribeNetworkInterfacePermissions>(
         "DescribeNetworkInterfacePermissions",
@@ -119,9 +123,11 @@ pub static REGISTRY: &[Entry] = &[
     reads::<groups::DescribeSecurityGroups>("DescribeSecurityGroups"),
     reads::<subnets::DescribeSubnets>("DescribeSubnets"),
     reads::<tags::DescribeTags>("DescribeTags"),
+    reads::<vpcs::DescribeVpcAttribute>("DescribeVpcAttribute"),
     reads::<vpcs::DescribeVpcs>("DescribeVpcs"),
     writes::<attributes::ModifyNetworkInterfaceAttribute>("ModifyNetworkInterfaceAttribute"),
     writes::<subnets::ModifySubnetAttribute>("ModifySubnetAttribute"),
+    writes::<vpcs::ModifyVpcAttribute>("ModifyVpcAttribute"),
     writes::<attributes::ResetNetworkInterfaceAttribute>("ResetNetworkInterfaceAttribute"),
     writes::<groups::RevokeEgress>("RevokeSecurityGroupEgress"),
     writes::<groups::RevokeIngress>("RevokeSecurityGroupIngress"),
@@ -130,8 +136,8 @@ pub static REGISTRY: &[Entry] = &[
 ];
 
 /// Every action name of the EC2 API (botocore's model), sorted; see
-/// `fixtures/ec2-model/gen_actions.py`.
-static EC2_ACTIONS: &str = include_str!("../../fixtures/ec2-model/actions.txt");
+/// `src/data/gen_ec2_actions.py`.
+static EC2_ACTIONS: &str = include_str!("../data/ec2_actions.txt");
 
 /// Whether EC2 itself has an action of this name.
 pub fn is_ec2_action(name: &str) -> bool {

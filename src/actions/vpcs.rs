@@ -12,7 +12,7 @@ use crate::actions::{Action, Call, Read, Write};
 use crate::error::{Ec2Error, Ec2Result};
 use crate::kinds::Kind;
 use crate::model::tags::Tag;
-use crate::model::vpcs::{NewVpc, Vpc};
+use crate::model::vpcs::{NewVpc, Vpc, VpcAttribute};
 use crate::model::World;
 use crate::values::block_v4;
 use crate::wire::xml::XmlWriter;
@@ -161,6 +161,96 @@ impl Write for DeleteVpc {
     }
 }
 
+pub struct DescribeVpcAttribute {
+    vpc_id: String,
+    attribute: VpcAttribute,
+}
+
+impl Action for DescribeVpcAttribute {
+    type Output = (Arc<Vpc>, VpcAttribute);
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let vpc_id = p.required_string("VpcId")?;
+        let attribute = p.required_string("Attribute")?;
+        call.finish()?;
+        let attribute = VpcAttribute::parse(&attribute).ok_or_else(|| {
+            Ec2Error::InvalidParameterValue(format!(
+                "Value ({attribute}) for parameter attribute is invalid. Valid values: enableDnsSupport, enableDnsHostnames, enableNetworkAddressUsageMetrics"
+            ))
+        })?;
+        Ok(DescribeVpcAttribute { vpc_id, attribute })
+    }
+
+    fn render((vpc, attribute): &Self::Output, w: &mut XmlWriter) {
+        w.text("vpcId", vpc.id);
+        w.node(attribute.as_str(), |w| {
+            w.text("value", vpc.attribute(*attribute));
+        });
+    }
+}
+
+impl Read for DescribeVpcAttribute {
+    fn read(self, world: &World) -> Ec2Result<Self::Output> {
+        Ok((world.vpc(&self.vpc_id)?.clone(), self.attribute))
+    }
+}
+
+pub struct ModifyVpcAttribute {
+    vpc_id: String,
+    attribute: VpcAttribute,
+    value: bool,
+}
+
+impl Action for ModifyVpcAttribute {
+    type Output = ();
+
+    fn parse(call: &Call<'_>) -> Ec2Result<Self> {
+        let p = call.root();
+        let vpc_id = p.required_string("VpcId")?;
+        let mut given = Vec::new();
+        for attribute in VpcAttribute::ALL {
+            // `EnableDnsSupport.Value`: the wire name is the attribute's, capitalised.
+            let mut name = attribute.as_str().to_owned();
+            name[..1].make_ascii_uppercase();
+            if let Some(value) = p.structure(&name).bool("Value")? {
+                given.push((attribute, value));
+            }
+        }
+        call.finish()?;
+        match given.as_slice() {
+            [(attribute, value)] => Ok(ModifyVpcAttribute {
+                vpc_id,
+                attribute: *attribute,
+                value: *value,
+            }),
+            // As ModifyNetworkInterfaceAttribute answers a call with nothing to change.
+            [] => Err(Ec2Error::InvalidParameterCombination(
+                "No attributes specified.".into(),
+            )),
+            // EC2's words (apache/libcloud#328, aws/aws-sdk-go#415).
+            several => Err(Ec2Error::InvalidParameterCombination(format!(
+                "Fields for multiple attribute types specified: {}",
+                several
+                    .iter()
+                    .map(|(a, _)| a.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
+    }
+
+    fn render(_: &(), w: &mut XmlWriter) {
+        write_return(w);
+    }
+}
+
+impl Write for ModifyVpcAttribute {
+    fn write(self, world: &mut World) -> Ec2Result<()> {
+        world.modify_vpc_attribute(&self.vpc_id, self.attribute, self.value)
+    }
+}
+
 fn write_vpc(w: &mut XmlWriter, vpc: &Vpc, just_created: bool) {
     w.text("vpcId", vpc.id);
     w.text("ownerId", &vpc.owner_id);
@@ -191,7 +281,7 @@ fn write_vpc(w: &mut XmlWriter, vpc: &Vpc, just_created: bool) {
         w.text("ipv6AddressAttribute", "public");
         w.text("ipSource", "amazon");
     });
-    w.text("dhcpOptionsId", vpc.dhcp_options_id);
+    w.text("dhcpOptionsId", vpc.dhcp_options_wire());
     write_tag_set(w, &vpc.tags);
     w.text("instanceTenancy", &vpc.instance_tenancy);
     w.text("isDefault", vpc.is_default);

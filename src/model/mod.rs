@@ -11,6 +11,7 @@
 
 pub mod allocator;
 pub mod clock;
+pub mod dhcp_options;
 pub mod filters;
 pub mod ids;
 pub mod interface_addresses;
@@ -198,10 +199,10 @@ impl World {
             Kind::SecurityGroupRule => self.rule_groups.len(),
             Kind::NetworkInterface => self.network_interfaces.len(),
             Kind::NetworkInterfacePermission => self.interface_permissions.len(),
+            Kind::DhcpOptions => self.dhcp_options.len(),
             Kind::VpcCidrAssociation
             | Kind::SubnetCidrAssociation
-            | Kind::NetworkInterfaceAttachment
-            | Kind::DhcpOptions => 0,
+            | Kind::NetworkInterfaceAttachment => 0,
         }
     }
 

@@ -15,13 +15,36 @@ use crate::model::vpcs::id_used_twice;
 use crate::model::World;
 
 impl World {
-    /// The account's DHCP options set, named by every VPC (the default VPC too).
+    /// The ID of the region's default DHCP options set, and of every VPC's use of it.
     pub fn restore_dhcp_options_id(&mut self, id: DhcpOptionsId) {
+        let old = self.dhcp_options_id;
+        if let Some(set) = self.dhcp_options.remove(&old) {
+            let mut set = (*set).clone();
+            set.id = id;
+            self.dhcp_options.insert(id, set);
+        }
         self.dhcp_options_id = id;
         let vpcs: Vec<VpcId> = self.vpcs.keys().copied().collect();
         for vpc in vpcs {
-            self.vpcs.update(&vpc, |v| v.dhcp_options_id = id);
+            self.vpcs.update(&vpc, |v| {
+                if v.dhcp_options_id == Some(old) {
+                    v.dhcp_options_id = Some(id);
+                }
+            });
         }
+    }
+
+    /// The default DHCP options set's configuration and tags, as a file describes them.
+    pub fn restore_default_dhcp_options(
+        &mut self,
+        configurations: Vec<(String, Vec<String>)>,
+        tags: Tags,
+    ) {
+        let id = self.dhcp_options_id;
+        self.dhcp_options.update(&id, |d| {
+            d.configurations = configurations;
+            d.tags = tags;
+        });
     }
 
     /// The association ID of a subnet's IPv6 block.

@@ -48,6 +48,12 @@ fn each_in<K: ResourceId, V: Tagged>(table: &Table<K, V>, f: TagVisitor<'_>) {
 /// One line per taggable kind.
 static TAGGABLE: &[TagAccess] = &[
     TagAccess {
+        kind: Kind::DhcpOptions,
+        get: |w, d| get_in(&w.dhcp_options, d),
+        set: |w, d, t| set_in(&mut w.dhcp_options, d, t),
+        each: |w, f| each_in(&w.dhcp_options, f),
+    },
+    TagAccess {
         kind: Kind::NetworkInterface,
         get: |w, d| get_in(&w.network_interfaces, d),
         set: |w, d, t| set_in(&mut w.network_interfaces, d, t),
@@ -264,13 +270,8 @@ mod tests {
         assert_eq!(kind("sg-0123456789abcdef0"), Some(Kind::SecurityGroup));
         assert_eq!(kind("sgr-0123456789abcdef0"), Some(Kind::SecurityGroupRule));
         assert_eq!(kind("eni-0123456789abcdef0"), Some(Kind::NetworkInterface));
-        for unknown in [
-            "dopt-0123456789abcdef0",
-            "i-0123456789abcdef0",
-            "vpc-12",
-            "",
-            "-",
-        ] {
+        assert_eq!(kind("dopt-0123456789abcdef0"), Some(Kind::DhcpOptions));
+        for unknown in ["i-0123456789abcdef0", "vpc-12", "", "-"] {
             assert_eq!(kind(unknown), None, "{unknown}");
         }
         for access in TAGGABLE {

@@ -27,8 +27,71 @@ pub struct Vpc {
     pub ipv6: Option<VpcIpv6Block>,
     pub is_default: bool,
     pub instance_tenancy: String,
-    pub dhcp_options_id: DhcpOptionsId,
+    /// The DHCP options set the VPC uses; `None`: none (`default` on the wire).
+    pub dhcp_options_id: Option<DhcpOptionsId>,
+    /// The Amazon DNS server answers in the VPC (`enableDnsSupport`).
+    pub enable_dns_support: bool,
+    /// Instances with a public address get a public DNS name (`enableDnsHostnames`).
+    pub enable_dns_hostnames: bool,
+    pub enable_network_address_usage_metrics: bool,
     pub tags: Tags,
+}
+
+/// The attributes DescribeVpcAttribute and ModifyVpcAttribute name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VpcAttribute {
+    EnableDnsSupport,
+    EnableDnsHostnames,
+    EnableNetworkAddressUsageMetrics,
+}
+
+impl VpcAttribute {
+    pub const ALL: [VpcAttribute; 3] = [
+        VpcAttribute::EnableDnsSupport,
+        VpcAttribute::EnableDnsHostnames,
+        VpcAttribute::EnableNetworkAddressUsageMetrics,
+    ];
+
+    /// The name on the wire, as `Attribute` takes it and the reply's element is called.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VpcAttribute::EnableDnsSupport => "enableDnsSupport",
+            VpcAttribute::EnableDnsHostnames => "enableDnsHostnames",
+            VpcAttribute::EnableNetworkAddressUsageMetrics => "enableNetworkAddressUsageMetrics",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<VpcAttribute> {
+        VpcAttribute::ALL.into_iter().find(|a| a.as_str() == value)
+    }
+}
+
+impl Vpc {
+    /// `dhcpOptionsId` as EC2 writes it: the set's ID, or `default` for none.
+    pub fn dhcp_options_wire(&self) -> String {
+        self.dhcp_options_id
+            .map_or_else(|| "default".to_owned(), |id| id.to_string())
+    }
+
+    pub fn attribute(&self, attribute: VpcAttribute) -> bool {
+        match attribute {
+            VpcAttribute::EnableDnsSupport => self.enable_dns_support,
+            VpcAttribute::EnableDnsHostnames => self.enable_dns_hostnames,
+            VpcAttribute::EnableNetworkAddressUsageMetrics => {
+                self.enable_network_address_usage_metrics
+            }
+        }
+    }
+
+    fn attribute_mut(&mut self, attribute: VpcAttribute) -> &mut bool {
+        match attribute {
+            VpcAttribute::EnableDnsSupport => &mut self.enable_dns_support,
+            VpcAttribute::EnableDnsHostnames => &mut self.enable_dns_hostnames,
+            VpcAttribute::EnableNetworkAddressUsageMetrics => {
+                &mut self.enable_network_address_usage_metrics
+            }
+        }
+    }
 }
 
 impl crate::model::tagging::Tagged for Vpc {
@@ -169,7 +232,12 @@ impl World {
             ipv6,
             is_default,
             instance_tenancy: instance_tenancy.to_owned(),
-            dhcp_options_id: self.dhcp_options_id,
+            dhcp_options_id: Some(self.dhcp_options_id),
+            // A new account's default VPC resolves and names its instances; a VPC you create
+            // resolves but gives no public DNS names until you turn them on, as in EC2.
+            enable_dns_support: true,
+            enable_dns_hostnames: is_default,
+            enable_network_address_usage_metrics: false,
             tags,
         };
         let has_ipv6 = vpc.ipv6.is_some();
@@ -202,6 +270,29 @@ impl World {
                 };
             }
         }
+    }
+
+    /// ModifyVpcAttribute: one attribute to one value.
+    pub fn modify_vpc_attribute(
+        &mut self,
+        id: &str,
+        attribute: VpcAttribute,
+        value: bool,
+    ) -> Ec2Result<()> {
+        let vpc = self.vpc(id)?;
+        // The reference: "You can only enable DNS hostnames if you've enabled DNS support."
+        // EC2's exact code for this is not documented; the two attributes conflicting is
+        // what InvalidParameterCombination means.
+        if attribute == VpcAttribute::EnableDnsHostnames && value && !vpc.enable_dns_support {
+            return Err(Ec2Error::InvalidParameterCombination(format!(
+                "Cannot enable DNS hostnames for {} while DNS support is disabled; enable enableDnsSupport first",
+                vpc.id
+            )));
+        }
+        let id = vpc.id;
+        self.vpcs
+            .update(&id, |v| *v.attribute_mut(attribute) = value);
+        Ok(())
     }
 
     /// Deletes a VPC once nothing but its default security group is left in it.
@@ -278,7 +369,7 @@ impl Filterable for Vpc {
             "ipv6-cidr-block-association.state" => {
                 ipv6.map(|_| "associated".to_owned()).into_iter().collect()
             }
-            "dhcp-options-id" => vec![self.dhcp_options_id.to_string()],
+            "dhcp-options-id" => vec![self.dhcp_options_wire()],
             "ipv6-cidr-block-association.ipv6-cidr-block" => {
                 ipv6.map(|b| b.cidr.to_string()).into_iter().collect()
             }

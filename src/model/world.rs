@@ -17,6 +17,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::allocator::{Ipv4Pool, Ipv6Pool, Pools};
 use crate::model::clock::Clock;
+use crate::model::dhcp_options::DhcpOptions;
 use crate::model::ids::{
     DhcpOptionsId, Digits, InterfacePermissionId, NetworkInterfaceId, ResourceId, SecurityGroupId,
     SecurityGroupRuleId, SubnetId, VpcId,
@@ -44,8 +45,9 @@ const DEFAULT_SUBNET_PREFIX: u8 = 20;
 pub struct World {
     pub(in crate::model) account_id: String,
     pub(in crate::model) region: &'static Region,
-    /// The account's default DHCP options set, named by every VPC.
+    /// The region's default DHCP options set, which every new VPC uses.
     pub(in crate::model) dhcp_options_id: DhcpOptionsId,
+    pub(in crate::model) dhcp_options: Table<DhcpOptionsId, DhcpOptions>,
     // Tables keyed by typed ID: lookups are O(log n), and Describe pagination resumes from
     // the last ID returned without scanning what came before.
     pub(in crate::model) vpcs: Table<VpcId, Vpc>,
@@ -116,10 +118,11 @@ impl World {
         let dhcp_options_id = DhcpOptionsId::from_digits(Digits::random(
             streams.get(Stream::Id(DhcpOptionsId::KIND)),
         ));
-        World {
+        let mut world = World {
             account_id: account_id.to_owned(),
             region,
             dhcp_options_id,
+            dhcp_options: Table::default(),
             vpcs: Table::default(),
             subnets: Table::default(),
             security_groups: Table::default(),
@@ -133,12 +136,17 @@ impl World {
             streams,
             clock,
             open: None,
-        }
+        };
+        // Every account has its region's default DHCP options set, default VPC or not.
+        world.add_default_dhcp_options();
+        world.settle();
+        world
     }
 
     /// The one list of everything that records changes: rollback and commit go through it.
-    fn journals(&mut self) -> [&mut dyn Journal; 10] {
+    fn journals(&mut self) -> [&mut dyn Journal; 11] {
         [
+            &mut self.dhcp_options,
             &mut self.vpcs,
             &mut self.subnets,
             &mut self.security_groups,
@@ -227,6 +235,10 @@ impl World {
     /// Moves the world's clock on for a new request (see [`Clock::advance`]).
     pub fn tick(&self) {
         self.clock.advance();
+    }
+
+    pub fn dhcp_options(&self) -> &Table<DhcpOptionsId, DhcpOptions> {
+        &self.dhcp_options
     }
 
     pub fn vpcs(&self) -> &Table<VpcId, Vpc> {

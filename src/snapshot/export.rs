@@ -75,6 +75,18 @@ pub fn export_world(world: &World) -> WorldSnapshot {
             ipv6_cidr_block_association_id: v.ipv6.as_ref().map(|b| b.association_id.to_string()),
             instance_tenancy: v.instance_tenancy.clone(),
             is_default: v.is_default,
+            dhcp_options_id: match v.dhcp_options_id {
+                Some(id) if id == world.dhcp_options_id() => None,
+                Some(id) => Some(id.to_string()),
+                None => Some("default".to_owned()),
+            },
+            // Left out where they are what the VPC was made with, to keep files short.
+            enable_dns_support: (!v.enable_dns_support).then_some(false),
+            enable_dns_hostnames: (v.enable_dns_hostnames != v.is_default)
+                .then_some(v.enable_dns_hostnames),
+            enable_network_address_usage_metrics: v
+                .enable_network_address_usage_metrics
+                .then_some(true),
             tags: tag_map(&v.tags),
         })
         .collect();
@@ -176,6 +188,15 @@ pub fn export_world(world: &World) -> WorldSnapshot {
         // Everything is listed, the default VPC included.
         default_vpc: false,
         dhcp_options_id: Some(world.dhcp_options_id().to_string()),
+        dhcp_options: world
+            .dhcp_options()
+            .values()
+            .map(|d| DhcpOptionsEntry {
+                id: Some(d.id.to_string()),
+                configurations: OrderedMap(d.configurations.clone()),
+                tags: tag_map(&d.tags),
+            })
+            .collect(),
         vpcs,
         subnets,
         security_groups,

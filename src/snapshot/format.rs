@@ -60,9 +60,12 @@ pub struct WorldSnapshot {
     /// the file describes everything, the default VPC included if there is to be one.
     #[serde(default = "yes")]
     pub default_vpc: bool,
-    /// The DHCP options set every VPC names.
+    /// The ID of the region's default DHCP options set (which new VPCs use).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dhcp_options_id: Option<String>,
+    /// DHCP options sets; an entry with the default set's ID describes that set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dhcp_options: Vec<DhcpOptionsEntry>,
     #[serde(default)]
     pub vpcs: Vec<VpcEntry>,
     #[serde(default)]
@@ -80,6 +83,7 @@ impl Default for WorldSnapshot {
         WorldSnapshot {
             default_vpc: true,
             dhcp_options_id: None,
+            dhcp_options: Vec::new(),
             vpcs: Vec::new(),
             subnets: Vec::new(),
             security_groups: Vec::new(),
@@ -109,6 +113,29 @@ pub struct VpcEntry {
     /// The region's default VPC (only with `"defaultVpc": false`, which creates none).
     #[serde(default, skip_serializing_if = "is_false")]
     pub is_default: bool,
+    /// The DHCP options set the VPC uses: a set's ID, `default` for none, or left out for
+    /// the region's default set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dhcp_options_id: Option<String>,
+    /// ModifyVpcAttribute's attributes; left out: as EC2 makes the VPC (DNS support on,
+    /// DNS hostnames on for the default VPC only, address usage metrics off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_dns_support: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_dns_hostnames: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_network_address_usage_metrics: Option<bool>,
+    #[serde(default, skip_serializing_if = "OrderedMap::is_empty")]
+    pub tags: OrderedMap<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DhcpOptionsEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `domain-name` → its values, and so on, in order.
+    pub configurations: OrderedMap<Vec<String>>,
     #[serde(default, skip_serializing_if = "OrderedMap::is_empty")]
     pub tags: OrderedMap<String>,
 }

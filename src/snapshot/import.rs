@@ -12,6 +12,7 @@ use super::format::*;
 use crate::error::{AddressProblem, Ec2Error};
 use crate::model::allocator::{IPV4_PREFIX_LEN, IPV6_PREFIX_LEN};
 use crate::model::clock::Clock;
+use crate::model::dhcp_options::check_configurations;
 use crate::model::ids::{
     parse_mac, DhcpOptionsId, InterfacePermissionId, NetworkInterfaceId, ResourceId,
     SecurityGroupId, SecurityGroupRuleId, SubnetId, VpcCidrAssociationId, VpcId,
@@ -29,7 +30,7 @@ use crate::model::security_groups::{
 };
 use crate::model::subnets::{HostnameType, NewSubnet, SubnetAttributes, ZoneChoice};
 use crate::model::tags::{Tag, Tags};
-use crate::model::vpcs::{FixedVpc, NewVpc, VpcIpv6Block};
+use crate::model::vpcs::{FixedVpc, NewVpc, VpcAttribute, VpcIpv6Block};
 use crate::model::{world_seed, World, WorldKey};
 use crate::values::{
     check_group_text, check_rule_description, delegated_prefix, file_block_v4, file_block_v6,
@@ -56,6 +57,9 @@ pub fn import_world(
         path: format!("accounts[{account_id}].regions[{}]", region.name),
     };
     import.dhcp_options(snapshot.dhcp_options_id.as_deref())?;
+    for (i, set) in snapshot.dhcp_options.iter().enumerate() {
+        import.dhcp_options_set(i, set)?;
+    }
     for (i, vpc) in snapshot.vpcs.iter().enumerate() {
         import.vpc(i, vpc)?;
     }
@@ -174,6 +178,33 @@ impl Import<'_> {
         Ok(())
     }
 
+    fn dhcp_options_set(&mut self, i: usize, e: &DhcpOptionsEntry) -> Result<(), LoadError> {
+        let entry = self.entry("dhcpOptions", i, e.id.as_deref());
+        let fail = |message: String| LoadError::new(entry.clone(), message);
+        let id =
+            e.id.as_deref()
+                .map(fixed_id::<DhcpOptionsId>)
+                .transpose()
+                .map_err(&fail)?;
+        let tags = self.tags(&entry, &e.tags)?;
+        let configurations = e.configurations.0.clone();
+        if id == Some(self.world.dhcp_options_id()) {
+            // The default set as the file describes it.
+            check_configurations(&configurations).map_err(|err| fail(self.explain(&err)))?;
+            let mut set_tags = Tags::default();
+            set_tags
+                .set_all(&tags)
+                .map_err(|err| fail(self.explain(&err)))?;
+            self.world
+                .restore_default_dhcp_options(configurations, set_tags);
+            return Ok(());
+        }
+        self.world
+            .create_dhcp_options(configurations, &tags, id)
+            .map_err(|err| fail(self.explain(&err)))?;
+        Ok(())
+    }
+
     fn vpc(&mut self, i: usize, e: &VpcEntry) -> Result<(), LoadError> {
         let entry = self.entry("vpcs", i, e.id.as_deref());
         let fail = |message: String| LoadError::new(entry.clone(), message);
@@ -217,7 +248,8 @@ impl Import<'_> {
             .transpose()
             .map_err(|m| fail(m.replace("ID:", "association ID:")))?;
         let tags = self.tags(&entry, &e.tags)?;
-        self.world
+        let id = self
+            .world
             .create_vpc_fixed(
                 NewVpc {
                     cidr,
@@ -238,6 +270,27 @@ impl Import<'_> {
                 )),
                 other => fail(self.explain(&other)),
             })?;
+        if let Some(set) = &e.dhcp_options_id {
+            self.world
+                .associate_dhcp_options(set, &id.to_string())
+                .map_err(|err| fail(self.explain(&err)))?;
+        }
+        // ModifyVpcAttribute's own checks, support before hostnames.
+        let attributes = [
+            (VpcAttribute::EnableDnsSupport, e.enable_dns_support),
+            (VpcAttribute::EnableDnsHostnames, e.enable_dns_hostnames),
+            (
+                VpcAttribute::EnableNetworkAddressUsageMetrics,
+                e.enable_network_address_usage_metrics,
+            ),
+        ];
+        for (attribute, value) in attributes {
+            if let Some(value) = value {
+                self.world
+                    .modify_vpc_attribute(&id.to_string(), attribute, value)
+                    .map_err(|err| fail(self.explain(&err)))?;
+            }
+        }
         Ok(())
     }
 

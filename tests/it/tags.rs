@@ -372,7 +372,6 @@ async fn unknown_and_missing_resources() {
     let s = Server::start().await;
     for id in [
         "i-1234567890abcdef0",
-        "dopt-1234567890abcdef0",
         "vpc-123",
         "VPC-1234567890ABCDEF0",
         "sg-",
@@ -396,6 +395,11 @@ async fn unknown_and_missing_resources() {
             "subnet-0000000a",
             "InvalidSubnetID.NotFound",
             "The subnet ID 'subnet-0000000a' does not exist",
+        ),
+        (
+            "dopt-1234567890abcdef0",
+            "InvalidDhcpOptionID.NotFound",
+            "The dhcpOptions ID 'dopt-1234567890abcdef0' does not exist",
         ),
         (
             "sg-0000000000000000a",
