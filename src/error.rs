@@ -96,6 +96,8 @@ pub enum Ec2Error {
     InvalidId(String),
     PrivateIpAddressLimitExceeded,
     SecurityGroupsPerInterfaceLimitExceeded,
+    /// More rules in one direction of a group than the quota allows.
+    RulesPerSecurityGroupLimitExceeded,
     /// A parameter or value the model defines but this server does not emulate (IPAM
     /// pools, Outposts): refused plainly rather than ignored.
     UnsupportedOperation(String),
@@ -118,6 +120,22 @@ pub enum Ec2Error {
     InternalError(String),
     /// A real EC2 action that ec2-mock does not implement (a typo is `InvalidAction`).
     NotImplemented(String),
+    /// An association (or attachment) that exists already.
+    ResourceAlreadyAssociated(String),
+    /// CreateRoute for a destination the table has a route for.
+    RouteAlreadyExists(String),
+    RouteNotFound(String),
+    /// A route target naming a gateway that does not exist.
+    GatewayNotFound(String),
+    /// A gateway detached from a network it is not attached to.
+    GatewayNotAttached(String),
+    NetworkAclEntryAlreadyExists(i32),
+    NetworkAclEntryNotFound(i32),
+    /// ModifyManagedPrefixList's `CurrentVersion` is not the list's version.
+    PrefixListVersionMismatch {
+        given: i64,
+        current: i64,
+    },
 }
 
 /// Why an explicitly requested address or prefix cannot be had.
@@ -191,6 +209,7 @@ impl Ec2Error {
             InvalidId(_) => "InvalidID",
             PrivateIpAddressLimitExceeded => "PrivateIpAddressLimitExceeded",
             SecurityGroupsPerInterfaceLimitExceeded => "SecurityGroupsPerInterfaceLimitExceeded",
+            RulesPerSecurityGroupLimitExceeded => "RulesPerSecurityGroupLimitExceeded",
             UnsupportedOperation(_) => "UnsupportedOperation",
             AuthFailure(_) => "AuthFailure",
             IncompleteSignature(_) => "IncompleteSignature",
@@ -199,6 +218,14 @@ impl Ec2Error {
             RequestEntityTooLarge { .. } => "RequestEntityTooLarge",
             InternalError(_) => "InternalError",
             NotImplemented(_) => "UnsupportedOperation",
+            ResourceAlreadyAssociated(_) => "Resource.AlreadyAssociated",
+            RouteAlreadyExists(_) => "RouteAlreadyExists",
+            RouteNotFound(_) => "InvalidRoute.NotFound",
+            GatewayNotFound(_) => "InvalidGatewayID.NotFound",
+            GatewayNotAttached(_) => "Gateway.NotAttached",
+            NetworkAclEntryAlreadyExists(_) => "NetworkAclEntryAlreadyExists",
+            NetworkAclEntryNotFound(_) => "InvalidNetworkAclEntry.NotFound",
+            PrefixListVersionMismatch { .. } => "PrefixListVersionMismatch",
         }
     }
 
@@ -249,8 +276,17 @@ impl Ec2Error {
             | InvalidId(_)
             | PrivateIpAddressLimitExceeded
             | SecurityGroupsPerInterfaceLimitExceeded
+            | RulesPerSecurityGroupLimitExceeded
             | UnsupportedOperation(_)
-            | NotImplemented(_) => 400,
+            | NotImplemented(_)
+            | ResourceAlreadyAssociated(_)
+            | RouteAlreadyExists(_)
+            | RouteNotFound(_)
+            | GatewayNotFound(_)
+            | GatewayNotAttached(_)
+            | NetworkAclEntryAlreadyExists(_)
+            | NetworkAclEntryNotFound(_)
+            | PrefixListVersionMismatch { .. } => 400,
         }
     }
 }
@@ -367,9 +403,30 @@ impl fmt::Display for Ec2Error {
                 "Number of IPv6 addresses and prefixes will exceed the limit of {limit}"
             ),
             NotImplemented(action) => write!(f, "ec2-mock does not implement {action}"),
+            ResourceAlreadyAssociated(msg) | RouteNotFound(msg) | GatewayNotAttached(msg) => {
+                f.write_str(msg)
+            }
+            RouteAlreadyExists(destination) => {
+                write!(f, "The route identified by {destination} already exists.")
+            }
+            GatewayNotFound(id) => write!(f, "The gateway ID '{id}' does not exist"),
+            NetworkAclEntryAlreadyExists(n) => {
+                write!(f, "The network acl entry identified by {n} already exists.")
+            }
+            NetworkAclEntryNotFound(n) => {
+                write!(f, "The network acl entry identified by {n} does not exist.")
+            }
+            PrefixListVersionMismatch { given, current } => write!(
+                f,
+                "The prefix list has the incorrect version number: {given} is not its version, {current}."
+            ),
             PrivateIpAddressLimitExceeded => {
                 write!(f, "Number of private addresses will exceed limit.")
             }
+            RulesPerSecurityGroupLimitExceeded => write!(
+                f,
+                "The maximum number of rules per security group has been reached."
+            ),
             SecurityGroupsPerInterfaceLimitExceeded => write!(
                 f,
                 "The maximum number of security groups per interface has been reached."

@@ -22,6 +22,13 @@ pub enum Kind {
     NetworkInterfaceAttachment,
     NetworkInterfacePermission,
     DhcpOptions,
+    RouteTable,
+    RouteTableAssociation,
+    InternetGateway,
+    EgressOnlyInternetGateway,
+    NetworkAcl,
+    NetworkAclAssociation,
+    PrefixList,
 }
 
 /// What the rest of the server needs to know about one kind.
@@ -138,6 +145,70 @@ pub static KINDS: &[KindInfo] = &[
         tag_type: Some("dhcp-options"),
         summary: Some("dhcpOptions"),
     },
+    KindInfo {
+        kind: Kind::RouteTable,
+        prefix: "rtb",
+        not_found_code: "InvalidRouteTableID.NotFound",
+        not_found_message: "The routeTable ID '{}' does not exist",
+        malformed_code: Some("InvalidRouteTableId.Malformed"),
+        tag_type: Some("route-table"),
+        summary: Some("routeTables"),
+    },
+    KindInfo {
+        kind: Kind::RouteTableAssociation,
+        prefix: "rtbassoc",
+        not_found_code: "InvalidAssociationID.NotFound",
+        not_found_message: "The association ID '{}' does not exist",
+        // EC2 answers NotFound for association IDs of any shape.
+        malformed_code: None,
+        tag_type: None,
+        summary: None,
+    },
+    KindInfo {
+        kind: Kind::InternetGateway,
+        prefix: "igw",
+        not_found_code: "InvalidInternetGatewayID.NotFound",
+        not_found_message: "The internetGateway ID '{}' does not exist",
+        malformed_code: Some("InvalidInternetGatewayId.Malformed"),
+        tag_type: Some("internet-gateway"),
+        summary: Some("internetGateways"),
+    },
+    KindInfo {
+        kind: Kind::EgressOnlyInternetGateway,
+        prefix: "eigw",
+        not_found_code: "InvalidEgressOnlyInternetGatewayId.NotFound",
+        not_found_message: "The egressOnlyInternetGateway ID '{}' does not exist",
+        malformed_code: Some("InvalidEgressOnlyInternetGatewayId.Malformed"),
+        tag_type: Some("egress-only-internet-gateway"),
+        summary: Some("egressOnlyInternetGateways"),
+    },
+    KindInfo {
+        kind: Kind::NetworkAcl,
+        prefix: "acl",
+        not_found_code: "InvalidNetworkAclID.NotFound",
+        not_found_message: "The networkAcl ID '{}' does not exist",
+        malformed_code: Some("InvalidNetworkAclId.Malformed"),
+        tag_type: Some("network-acl"),
+        summary: Some("networkAcls"),
+    },
+    KindInfo {
+        kind: Kind::NetworkAclAssociation,
+        prefix: "aclassoc",
+        not_found_code: "InvalidAssociationID.NotFound",
+        not_found_message: "The association ID '{}' does not exist",
+        malformed_code: None,
+        tag_type: None,
+        summary: None,
+    },
+    KindInfo {
+        kind: Kind::PrefixList,
+        prefix: "pl",
+        not_found_code: "InvalidPrefixListID.NotFound",
+        not_found_message: "The prefix list ID '{}' does not exist",
+        malformed_code: Some("InvalidPrefixListId.Malformed"),
+        tag_type: Some("prefix-list"),
+        summary: Some("prefixLists"),
+    },
 ];
 
 impl Kind {
@@ -169,7 +240,7 @@ impl Kind {
 }
 
 /// The number of kinds, for per-kind arrays.
-pub const KIND_COUNT: usize = 10;
+pub const KIND_COUNT: usize = 17;
 
 #[cfg(test)]
 mod tests {

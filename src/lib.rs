@@ -43,6 +43,7 @@ pub mod server;
 pub mod snapshot;
 pub mod sources;
 pub mod state;
+pub mod sts;
 pub mod values;
 pub mod wire;
 

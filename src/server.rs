@@ -217,6 +217,19 @@ pub fn respond(
         Ok(c) => c,
         Err(e) => return refuse(&e, Caller::defaults(state), None),
     };
+    let signed_service = signed_service(headers, &params, verified.as_ref());
+    if crate::sts::is_sts_request(signed_service.as_deref(), params.peek("Action")) {
+        let sts = crate::sts::respond(&params, &caller.account_id, &request_id);
+        return Reply {
+            status: sts.status,
+            body: sts.body,
+            request_id,
+            action: sts.action,
+            mutates: false,
+            error_code: sts.error_code,
+            caller,
+        };
+    }
     let entry = match registry::lookup(params.peek("Action")) {
         Ok(entry) => entry,
         Err(e) => return refuse(&e, caller, None),
@@ -266,6 +279,24 @@ async fn persist_before_reply(state: &AppState, reply: Reply) -> Reply {
             }
         }
     }
+}
+
+/// The service the request's SigV4 credential is scoped to (`ec2`, `sts`), if it has one.
+fn signed_service(
+    headers: &HeaderMap,
+    params: &Params,
+    verified: Option<&Credential>,
+) -> Option<String> {
+    if let Some(credential) = verified {
+        return Some(credential.service.clone());
+    }
+    let scope = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|auth| auth.split("Credential=").nth(1))
+        .map(|rest| rest.split([',', ' ']).next().unwrap_or_default().to_owned())
+        .or_else(|| params.peek("X-Amz-Credential").map(str::to_owned))?;
+    scope.split('/').nth(3).map(str::to_owned)
 }
 
 /// Reads account and region from the SigV4 credential (header or presigned query): in strict

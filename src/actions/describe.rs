@@ -51,6 +51,16 @@ impl Query {
         table: &Table<K, V>,
         view: impl Fn(&Arc<V>) -> T,
     ) -> Ec2Result<Found<T>> {
+        self.run_keyed(table, |_, row| Some(view(row)))
+    }
+
+    /// [`Query::run`] with a view that also sees the key, and may find no row to show
+    /// (an index whose row is gone), which counts as a row that does not exist.
+    pub fn run_keyed<K: ResourceId, V: Clone, T: Filterable>(
+        &self,
+        table: &Table<K, V>,
+        view: impl Fn(&K, &Arc<V>) -> Option<T>,
+    ) -> Ec2Result<Found<T>> {
         filters::check_names::<T>(&self.filters)?;
         let after: Option<K> = match &self.page.next_token {
             None => None,
@@ -67,8 +77,7 @@ impl Query {
         let mut more = false;
         // Once the page is full, look on only for one more match: a token is given only when
         // another page has something in it, never for an empty last page.
-        let mut consider = |key: K, row: &Arc<V>| {
-            let item = view(row);
+        let mut consider = |key: K, item: T| {
             if !filters::matches_all(&item, &self.filters) {
                 return true;
             }
@@ -82,7 +91,10 @@ impl Query {
         };
         if self.ids.is_empty() {
             for (key, row) in table.after(after.as_ref()) {
-                if !consider(*key, row) {
+                let Some(item) = view(key, row) else {
+                    continue;
+                };
+                if !consider(*key, item) {
                     break;
                 }
             }
@@ -93,16 +105,19 @@ impl Query {
             let mut rows = Vec::with_capacity(wanted.len());
             for id in wanted {
                 let key = K::parse(id)?;
-                let row = table.get(&key).ok_or_else(|| key.not_found())?;
-                rows.push((key, row));
+                let item = table
+                    .get(&key)
+                    .and_then(|row| view(&key, row))
+                    .ok_or_else(|| key.not_found())?;
+                rows.push((key, item));
             }
             rows.sort_by_key(|(key, _)| *key);
             rows.dedup_by_key(|(key, _)| *key);
-            for (key, row) in rows {
+            for (key, item) in rows {
                 if after.is_some_and(|a| key <= a) {
                     continue;
                 }
-                if !consider(key, row) {
+                if !consider(key, item) {
                     break;
                 }
             }

@@ -9,15 +9,21 @@
 //! action runs every check and rolls the transaction back before answering
 //! `DryRunOperation`, so no action handles DryRun itself.
 
+pub mod account;
 pub mod common;
 pub mod describe;
 pub mod dhcp_options;
 pub mod interface_addresses;
 pub mod interface_attributes;
 pub mod interface_permissions;
+pub mod internet_gateways;
+pub mod network_acls;
 pub mod network_interfaces;
+pub mod prefix_lists;
 pub mod regions;
 pub mod registry;
+pub mod route_tables;
+pub mod security_group_rules;
 pub mod security_groups;
 pub mod subnets;
 pub mod tags;

@@ -11,7 +11,7 @@ use crate::kinds::Kind;
 use crate::model::filters;
 use crate::model::security_groups::{
     normalize_ports, normalize_protocol, GroupSelector, NewSecurityGroup, Peer, PeerSpec,
-    Revocation, Rule, RuleChange, RuleSpec, SecurityGroup,
+    Revocation, Rule, RuleChange, RuleSpec, RuleView, SecurityGroup,
 };
 use crate::model::tags::Tag;
 use crate::model::World;
@@ -165,7 +165,16 @@ impl<const EGRESS: bool> Action for Authorize<EGRESS> {
     fn render((change, region): &Self::Output, w: &mut XmlWriter) {
         w.text("return", "true");
         w.list("securityGroupRuleSet", &change.rules, |w, rule| {
-            write_rule(w, &change.group, rule, EGRESS, region);
+            write_rule_view(
+                w,
+                &RuleView {
+                    rule: rule.clone(),
+                    group_id: change.group.id,
+                    group_owner_id: change.group.owner_id.clone(),
+                    egress: EGRESS,
+                },
+                region,
+            );
         });
     }
 }
@@ -228,7 +237,7 @@ impl<const EGRESS: bool> Write for Revoke<EGRESS> {
 }
 
 /// `GroupId` or, for the default VPC, `GroupName`: exactly one of them.
-fn group_selector(id: Option<String>, name: Option<String>) -> Ec2Result<GroupSelector> {
+pub(crate) fn group_selector(id: Option<String>, name: Option<String>) -> Ec2Result<GroupSelector> {
     match (id, name) {
         (Some(id), None) if id.is_empty() => Err(Ec2Error::InvalidParameterValue(
             "Value () for parameter groupId is invalid. The value cannot be empty".into(),
@@ -245,10 +254,10 @@ fn group_selector(id: Option<String>, name: Option<String>) -> Ec2Result<GroupSe
 /// Everything the four rule actions read besides DryRun, TagSpecification and rule IDs.
 /// All keys are read before `finish`, and checked only afterwards, so an unknown parameter is
 /// reported before anything else, as for every other action.
-struct RuleRequest {
+pub(crate) struct RuleRequest {
     egress: bool,
-    group_id: Option<String>,
-    group_name: Option<String>,
+    pub(crate) group_id: Option<String>,
+    pub(crate) group_name: Option<String>,
     permissions: Vec<RawPermission>,
     legacy: Legacy,
 }
@@ -312,7 +321,7 @@ impl Legacy {
 }
 
 impl RuleRequest {
-    fn read(p: &Scope, egress: bool) -> Ec2Result<Self> {
+    pub(crate) fn read(p: &Scope, egress: bool) -> Ec2Result<Self> {
         let group_id = p.string("GroupId");
         // Egress rules are only addressed by ID: GroupName is not in their model, so it is
         // left unread and `finish` reports it.
@@ -381,12 +390,12 @@ impl RuleRequest {
         group_selector(self.group_id.clone(), self.group_name.clone())
     }
 
-    fn has_permissions(&self) -> bool {
+    pub(crate) fn has_permissions(&self) -> bool {
         !self.permissions.is_empty() || !self.legacy.present().is_empty()
     }
 
     /// The rules the request names, validated and normalised, one peer each.
-    fn specs(&self) -> Ec2Result<Vec<RuleSpec>> {
+    pub(crate) fn specs(&self) -> Ec2Result<Vec<RuleSpec>> {
         let legacy = self.legacy.present();
         if let Some(first) = legacy.first() {
             if self.egress {
@@ -500,14 +509,8 @@ fn permission_specs(perm: &RawPermission, out: &mut Vec<RuleSpec>) -> Ec2Result<
             &r.description,
         )?);
     }
-    if let Some(r) = perm.prefix_lists.first() {
-        // Real accounts always have AWS-managed prefix lists (S3, DynamoDB, …) that this
-        // world does not model; answering NotFound for a real `pl-` ID would mislead, so
-        // the feature is refused plainly instead.
-        return Err(Ec2Error::UnsupportedOperation(format!(
-            "Prefix lists are not modelled by ec2-mock ({})",
-            r.value.as_deref().unwrap_or_default()
-        )));
+    for r in &perm.prefix_lists {
+        out.push(spec(PeerSpec::PrefixList(required(r)?), &r.description)?);
     }
     for g in &perm.groups {
         if g.peering.is_some() {
@@ -618,13 +621,15 @@ fn write_permissions(w: &mut XmlWriter, name: &str, rules: &[Rule]) {
     });
 }
 
-/// One `securityGroupRuleSet` item (the SecurityGroupRule shape). Rules without ports
-/// (all traffic, protocol numbers) show -1/-1 there, as DescribeSecurityGroupRules does.
-fn write_rule(w: &mut XmlWriter, group: &SecurityGroup, rule: &Rule, egress: bool, region: &str) {
+/// One `securityGroupRuleSet` item (the SecurityGroupRule shape), as Authorize* and
+/// DescribeSecurityGroupRules answer it. Rules without ports (all traffic, protocol numbers)
+/// show -1/-1 there, as DescribeSecurityGroupRules does.
+pub(crate) fn write_rule_view(w: &mut XmlWriter, view: &RuleView, region: &str) {
+    let rule = &view.rule;
     w.text("securityGroupRuleId", rule.id);
-    w.text("groupId", group.id);
-    w.text("groupOwnerId", &group.owner_id);
-    w.text("isEgress", egress);
+    w.text("groupId", view.group_id);
+    w.text("groupOwnerId", &view.group_owner_id);
+    w.text("isEgress", view.egress);
     w.text("ipProtocol", &rule.protocol);
     w.text("fromPort", rule.from_port.unwrap_or(-1));
     w.text("toPort", rule.to_port.unwrap_or(-1));
@@ -653,7 +658,7 @@ fn write_rule(w: &mut XmlWriter, group: &SecurityGroup, rule: &Rule, egress: boo
         "securityGroupRuleArn",
         format!(
             "arn:aws:ec2:{region}:{}:security-group-rule/{}",
-            group.owner_id, rule.id
+            view.group_owner_id, rule.id
         ),
     );
 }
@@ -716,5 +721,11 @@ fn write_unknown(w: &mut XmlWriter, spec: &RuleSpec) {
     w.list("ipv6Ranges", ipv6, |w, n| {
         w.text("cidrIpv6", n);
     });
-    w.list("prefixListIds", None::<&str>, |_, _| {});
+    let prefix_list = match &spec.peer {
+        PeerSpec::PrefixList(p) => Some(p),
+        _ => None,
+    };
+    w.list("prefixListIds", prefix_list, |w, p| {
+        w.text("prefixListId", p);
+    });
 }

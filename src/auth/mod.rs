@@ -26,6 +26,9 @@ pub use sigv4::{verify, Credential, SignedRequest};
 
 /// The service name every EC2 credential scope must carry.
 pub const SERVICE: &str = "ec2";
+/// The services a request to this endpoint may be signed for: EC2, and STS (whose
+/// GetCallerIdentity ec2-mock answers at the same endpoint, see `crate::sts`).
+pub const SERVICES: [&str; 2] = [SERVICE, "sts"];
 /// The only signing algorithm accepted (SigV4a's ECDSA variant is not).
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 /// The last element of every credential scope.

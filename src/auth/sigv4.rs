@@ -43,14 +43,15 @@ impl fmt::Display for Credential {
     }
 }
 
-/// Verifies a SigV4-signed EC2 request (signature in the `Authorization` header or presigned
-/// in the query). `secret_of` answers the secret of a key ID, `None` for an unknown key.
+/// Verifies a SigV4-signed EC2 (or STS) request (signature in the `Authorization` header or
+/// presigned in the query). `secret_of` answers the secret of a key ID, `None` for an unknown
+/// key. The credential names the service it was signed for.
 pub fn verify<'k>(
     request: &SignedRequest<'_>,
     now: SystemTime,
     secret_of: impl Fn(&str) -> Option<&'k str>,
 ) -> Result<Credential, Ec2Error> {
-    verify_for_service(SERVICE, request, now, secret_of)
+    verify_for_services(&SERVICES, request, now, secret_of)
 }
 
 /// Parameters of a presigned URL that carry the signature rather than the request.
@@ -77,8 +78,19 @@ pub(super) struct Signed {
 
 /// [`verify`] with the service as a parameter, so unit tests can use AWS's test-suite vectors
 /// (which are scoped to the service `service`).
+#[cfg(test)]
 pub(super) fn verify_for_service<'k>(
     service: &str,
+    request: &SignedRequest<'_>,
+    now: SystemTime,
+    secret_of: impl Fn(&str) -> Option<&'k str>,
+) -> Result<Credential, Ec2Error> {
+    verify_for_services(&[service], request, now, secret_of)
+}
+
+/// [`verify`], accepting a scope of any of `services`.
+fn verify_for_services<'k>(
+    services: &[&str],
     request: &SignedRequest<'_>,
     now: SystemTime,
     secret_of: impl Fn(&str) -> Option<&'k str>,
@@ -93,7 +105,7 @@ pub(super) fn verify_for_service<'k>(
         // What real EC2 answers a request that carries no credentials at all.
         None => return Err(Ec2Error::MissingParameter("AWSAccessKeyId".to_owned())),
     };
-    check_scope(&signed, service)?;
+    check_scope(&signed, services)?;
 
     let Some(secret) = secret_of(&signed.credential.access_key_id) else {
         return Err(Ec2Error::AuthFailure(UNKNOWN_KEY_MESSAGE.to_owned()));
@@ -287,10 +299,11 @@ pub(super) fn parse_credential(text: &str) -> Result<Credential, Ec2Error> {
 
 /// The scope must name this service and the day of `X-Amz-Date`. (An unknown region is
 /// refused later, with the `AuthFailure` the server has always sent for it.)
-pub(super) fn check_scope(signed: &Signed, service: &str) -> Result<(), Ec2Error> {
-    if signed.credential.service != service {
+pub(super) fn check_scope(signed: &Signed, services: &[&str]) -> Result<(), Ec2Error> {
+    if !services.contains(&signed.credential.service.as_str()) {
         return Err(Ec2Error::SignatureDoesNotMatch(format!(
-            "Credential should be scoped to correct service: '{service}'. "
+            "Credential should be scoped to correct service: '{}'. ",
+            services.first().copied().unwrap_or_default()
         )));
     }
     let day = signed.amz_date.get(..8).unwrap_or_default();

@@ -34,6 +34,16 @@ impl Digits {
         Digits(out)
     }
 
+    /// 8 hex digits of `value`, the shape of older (and some AWS-owned) IDs.
+    pub fn short(value: u32) -> Digits {
+        let mut out = [0u8; 17];
+        for (i, slot) in out.iter_mut().take(8).enumerate() {
+            let nibble = (value >> (4 * (7 - i))) & 0xf;
+            *slot = b"0123456789abcdef"[nibble as usize];
+        }
+        Digits(out)
+    }
+
     /// The digits of `text` if it is 8 or 17 lowercase hex digits.
     pub fn parse(text: &str) -> Option<Digits> {
         let bytes = text.as_bytes();
@@ -143,6 +153,20 @@ resource_ids! {
     InterfacePermissionId => NetworkInterfacePermission;
     /// `dopt-…`
     DhcpOptionsId => DhcpOptions;
+    /// `rtb-…`
+    RouteTableId => RouteTable;
+    /// `rtbassoc-…`
+    RouteTableAssociationId => RouteTableAssociation;
+    /// `igw-…`
+    InternetGatewayId => InternetGateway;
+    /// `eigw-…`
+    EgressOnlyInternetGatewayId => EgressOnlyInternetGateway;
+    /// `acl-…`
+    NetworkAclId => NetworkAcl;
+    /// `aclassoc-…`
+    NetworkAclAssociationId => NetworkAclAssociation;
+    /// `pl-…`
+    PrefixListId => PrefixList;
 }
 
 /// A locally administered unicast MAC address, as its 48-bit number.

@@ -17,10 +17,14 @@ pub mod ids;
 pub mod interface_addresses;
 pub mod interface_attributes;
 pub mod interface_permissions;
+pub mod internet_gateways;
+pub mod network_acls;
 pub mod network_interfaces;
+pub mod prefix_lists;
 pub mod random;
 pub mod regions;
 pub mod restore;
+pub mod route_tables;
 pub mod security_groups;
 pub mod subnets;
 pub mod table;
@@ -200,9 +204,20 @@ impl World {
             Kind::NetworkInterface => self.network_interfaces.len(),
             Kind::NetworkInterfacePermission => self.interface_permissions.len(),
             Kind::DhcpOptions => self.dhcp_options.len(),
+            Kind::RouteTable => self.route_tables.len(),
+            Kind::InternetGateway => self.internet_gateways.len(),
+            Kind::EgressOnlyInternetGateway => self.egress_only_internet_gateways.len(),
+            Kind::NetworkAcl => self.network_acls.len(),
+            Kind::PrefixList => self
+                .prefix_lists
+                .values()
+                .filter(|p| !p.aws_managed)
+                .count(),
             Kind::VpcCidrAssociation
             | Kind::SubnetCidrAssociation
-            | Kind::NetworkInterfaceAttachment => 0,
+            | Kind::NetworkInterfaceAttachment
+            | Kind::RouteTableAssociation
+            | Kind::NetworkAclAssociation => 0,
         }
     }
 

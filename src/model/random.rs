@@ -4,7 +4,8 @@
 //! Separate streams keep seeded IDs stable as ec2-mock grows: a new kind of resource, or a
 //! new default resource drawn at world creation, draws from its own stream and never shifts
 //! the IDs that users' seeded tests already see. Each stream is seeded from the world's seed
-//! and the stream's number, so streams are independent of each other.
+//! and the stream's name (the kind's ID prefix, or `addresses`, `macs`, `placement`), never
+//! from its position, so adding a kind cannot reseed the others.
 //!
 //! Xoshiro256++ (32 bytes of state) rather than `StdRng` (about 320): a transaction saves and
 //! restores every stream, and each world has about a dozen of them.
@@ -24,6 +25,22 @@ pub enum Stream {
 }
 
 impl Stream {
+    /// The stable name the stream's seed is derived from.
+    fn name(self) -> &'static str {
+        match self {
+            Stream::Id(kind) => kind.prefix(),
+            Stream::Addresses => "addresses",
+            Stream::Macs => "macs",
+            Stream::Placement => "placement",
+        }
+    }
+
+    fn all() -> impl Iterator<Item = Stream> {
+        Kind::all()
+            .map(Stream::Id)
+            .chain([Stream::Addresses, Stream::Macs, Stream::Placement])
+    }
+
     fn index(self) -> usize {
         match self {
             Stream::Id(kind) => kind.index(),
@@ -44,16 +61,25 @@ pub struct Streams {
 
 impl Streams {
     pub fn new(seed: u64) -> Self {
+        let mut seeds = [0u64; STREAMS];
+        for stream in Stream::all() {
+            seeds[stream.index()] = mix(seed, fnv1a(stream.name()));
+        }
         Streams {
-            streams: std::array::from_fn(|i| {
-                Xoshiro256PlusPlus::seed_from_u64(mix(seed, i as u64))
-            }),
+            streams: seeds.map(Xoshiro256PlusPlus::seed_from_u64),
         }
     }
 
     pub fn get(&mut self, stream: Stream) -> &mut Xoshiro256PlusPlus {
         &mut self.streams[stream.index()]
     }
+}
+
+/// FNV-1a of a stream's name: stable across Rust versions and builds.
+fn fnv1a(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// Combines the world's seed with a stream number (SplitMix64's finaliser), so neighbouring

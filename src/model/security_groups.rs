@@ -9,7 +9,8 @@ use ipnet::{Ipv4Net, Ipv6Net};
 
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::filters::Filterable;
-use crate::model::ids::{ResourceId, SecurityGroupId, SecurityGroupRuleId, VpcId};
+use crate::model::ids::{PrefixListId, ResourceId, SecurityGroupId, SecurityGroupRuleId, VpcId};
+use crate::model::table::Table;
 use crate::model::tags::{Tag, Tags};
 use crate::model::vpcs::id_used_twice;
 use crate::model::world::draw_id;
@@ -17,6 +18,9 @@ use crate::model::World;
 
 /// The name EC2 reserves for each VPC's own group.
 pub const DEFAULT_GROUP_NAME: &str = "default";
+
+/// EC2's default quota of rules per security group, in each direction.
+pub const MAX_RULES_PER_DIRECTION: usize = 60;
 
 #[derive(Debug, Clone)]
 pub struct SecurityGroup {
@@ -65,7 +69,7 @@ pub enum Peer {
         user_id: String,
         group_name: String,
     },
-    PrefixList(String),
+    PrefixList(PrefixListId),
 }
 
 impl SecurityGroup {
@@ -173,7 +177,7 @@ impl Rule {
             Peer::Ipv4(n) => n.to_string(),
             Peer::Ipv6(n) => n.to_string(),
             Peer::Group { group_id, .. } => group_id.to_string(),
-            Peer::PrefixList(p) => p.clone(),
+            Peer::PrefixList(p) => p.to_string(),
         };
         let port = |p: Option<i32>| p.unwrap_or(-1);
         let traffic = match self.protocol.as_str() {
@@ -238,6 +242,8 @@ pub enum PeerSpec {
         user_id: Option<String>,
         vpc_id: Option<String>,
     },
+    /// A managed prefix list: the user's, or one of the region's AWS-managed ones.
+    PrefixList(String),
 }
 
 /// What RevokeSecurityGroupIngress/Egress removes.
@@ -245,6 +251,31 @@ pub enum PeerSpec {
 pub enum Revocation {
     Rules(Vec<RuleSpec>),
     RuleIds(Vec<String>),
+}
+
+/// One rule with what DescribeSecurityGroupRules shows of its group.
+#[derive(Debug, Clone)]
+pub struct RuleView {
+    pub rule: Rule,
+    pub group_id: SecurityGroupId,
+    pub group_owner_id: String,
+    pub egress: bool,
+}
+
+impl Filterable for RuleView {
+    const FILTER_NAMES: &'static [&'static str] = &["group-id", "security-group-rule-id"];
+
+    fn tags(&self) -> &Tags {
+        &self.rule.tags
+    }
+
+    fn filter_values(&self, name: &str) -> Vec<String> {
+        match name {
+            "group-id" => vec![self.group_id.to_string()],
+            "security-group-rule-id" => vec![self.rule.id.to_string()],
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// What an Authorize or Revoke call changed, for its reply: the group after the change and
@@ -452,6 +483,9 @@ impl World {
             }
             added.push(rule);
         }
+        if existing.len() + added.len() > MAX_RULES_PER_DIRECTION {
+            return Err(Ec2Error::RulesPerSecurityGroupLimitExceeded);
+        }
         for rule in &added {
             self.rule_groups.insert(rule.id, target.id);
         }
@@ -545,6 +579,100 @@ impl World {
         })
     }
 
+    /// The rule with this ID, as DescribeSecurityGroupRules shows it.
+    pub fn rule_view(&self, id: &SecurityGroupRuleId) -> Option<RuleView> {
+        let (group, rule) = self.security_group_rule(id)?;
+        Some(RuleView {
+            egress: group.egress.iter().any(|r| r.id == *id),
+            group_id: group.id,
+            group_owner_id: group.owner_id.clone(),
+            rule: rule.clone(),
+        })
+    }
+
+    /// Every rule's ID with the group it belongs to, for DescribeSecurityGroupRules.
+    pub fn rule_groups(&self) -> &Table<SecurityGroupRuleId, SecurityGroupId> {
+        &self.rule_groups
+    }
+
+    /// ModifySecurityGroupRules: rules of `group` get new contents, keeping their IDs (and
+    /// tags). Every rule must be the group's; the new contents may not duplicate another rule.
+    pub fn modify_security_group_rules(
+        &mut self,
+        group: &str,
+        changes: &[(String, RuleSpec)],
+    ) -> Ec2Result<()> {
+        let target = self.security_group(group)?.clone();
+        let mut next = (*target).clone();
+        for (id, spec) in changes {
+            let id = SecurityGroupRuleId::parse(id)?;
+            let peer = self.resolve_peer(&target, &spec.peer)?;
+            let rules = if next.ingress.iter().any(|r| r.id == id) {
+                &mut next.ingress
+            } else {
+                &mut next.egress
+            };
+            let Some(index) = rules.iter().position(|r| r.id == id) else {
+                return Err(id.not_found());
+            };
+            let mut rule = rules[index].clone();
+            rule.protocol = spec.protocol.clone();
+            rule.from_port = spec.from_port;
+            rule.to_port = spec.to_port;
+            rule.peer = peer;
+            rule.description = spec.description.clone();
+            if rules
+                .iter()
+                .enumerate()
+                .any(|(i, r)| i != index && r.same_traffic(&rule))
+            {
+                return Err(Ec2Error::PermissionDuplicate(rule.display()));
+            }
+            rules[index] = rule;
+        }
+        self.security_groups.insert(target.id, next);
+        Ok(())
+    }
+
+    /// UpdateSecurityGroupRuleDescriptions{Ingress,Egress}: by the rules' traffic (the
+    /// description each names) or by rule ID. Every rule named must exist.
+    pub fn update_rule_descriptions(
+        &mut self,
+        group: &GroupSelector,
+        egress: bool,
+        by_traffic: &[RuleSpec],
+        by_id: &[(String, Option<String>)],
+    ) -> Ec2Result<()> {
+        let target = self.resolve_security_group(group)?.clone();
+        let mut next = (*target).clone();
+        let rules = if egress {
+            &mut next.egress
+        } else {
+            &mut next.ingress
+        };
+        for spec in by_traffic {
+            let peer = self.resolve_peer(&target, &spec.peer)?;
+            let Some(rule) = rules.iter_mut().find(|r| {
+                r.protocol == spec.protocol
+                    && r.from_port == spec.from_port
+                    && r.to_port == spec.to_port
+                    && r.peer == peer
+            }) else {
+                return Err(Ec2Error::PermissionNotFound);
+            };
+            rule.description = spec.description.clone();
+        }
+        for (id, description) in by_id {
+            let id = SecurityGroupRuleId::parse(id)?;
+            let Some(rule) = rules.iter_mut().find(|r| r.id == id) else {
+                return Err(id.not_found());
+            };
+            rule.description = description.clone().filter(|d| !d.is_empty());
+        }
+        self.security_groups.insert(target.id, next);
+        Ok(())
+    }
+
     /// Resolves a requested peer for a rule of `target`. Only groups of the same VPC and
     /// account can be referenced: VPC peering and other accounts are not modelled.
     pub(in crate::model) fn resolve_peer(
@@ -555,6 +683,7 @@ impl World {
         match peer {
             PeerSpec::Ipv4(n) => Ok(Peer::Ipv4(*n)),
             PeerSpec::Ipv6(n) => Ok(Peer::Ipv6(*n)),
+            PeerSpec::PrefixList(id) => Ok(Peer::PrefixList(self.prefix_list(id)?.id)),
             PeerSpec::Group {
                 group_id,
                 group_name,
@@ -647,7 +776,7 @@ impl Filterable for SecurityGroup {
                 ("group-id", Peer::Group { group_id, .. }) => Some(group_id.to_string()),
                 ("user-id", Peer::Group { user_id, .. }) => Some(user_id.clone()),
                 ("group-name", Peer::Group { group_name, .. }) => Some(group_name.clone()),
-                ("prefix-list-id", Peer::PrefixList(p)) => Some(p.clone()),
+                ("prefix-list-id", Peer::PrefixList(p)) => Some(p.to_string()),
                 ("protocol", _) => Some(r.protocol.clone()),
                 ("from-port", _) => r.from_port.map(|p| p.to_string()),
                 ("to-port", _) => r.to_port.map(|p| p.to_string()),

@@ -271,6 +271,11 @@ impl World {
             self.ipv6_pools.add(id, Ipv6Pool::new(v6));
         }
         self.subnets.insert(id, subnet);
+        // A new subnet uses its VPC's default network ACL (and, having no association of
+        // its own, the main route table).
+        if let Some(acl) = self.default_network_acl(vpc.id).map(|a| a.id) {
+            self.associate_network_acl(acl, id);
+        }
         Ok(id)
     }
 
@@ -313,6 +318,8 @@ impl World {
         self.subnets.remove(&id);
         self.ipv4_pools.remove(&id);
         self.ipv6_pools.remove(&id);
+        self.forget_subnet_route_association(id);
+        self.forget_subnet_acl_association(id);
         Ok(())
     }
 

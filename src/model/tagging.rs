@@ -8,7 +8,7 @@
 use crate::error::{Ec2Error, Ec2Result};
 use crate::kinds::Kind;
 use crate::model::filters::{wildcard_match, Filter};
-use crate::model::ids::{Digits, ResourceId, SecurityGroupRuleId};
+use crate::model::ids::{Digits, PrefixListId, ResourceId, SecurityGroupRuleId};
 use crate::model::table::Table;
 use crate::model::tags::{Tag, Tags};
 use crate::model::World;
@@ -47,6 +47,46 @@ fn each_in<K: ResourceId, V: Tagged>(table: &Table<K, V>, f: TagVisitor<'_>) {
 
 /// One line per taggable kind.
 static TAGGABLE: &[TagAccess] = &[
+    TagAccess {
+        kind: Kind::RouteTable,
+        get: |w, d| get_in(&w.route_tables, d),
+        set: |w, d, t| set_in(&mut w.route_tables, d, t),
+        each: |w, f| each_in(&w.route_tables, f),
+    },
+    TagAccess {
+        kind: Kind::InternetGateway,
+        get: |w, d| get_in(&w.internet_gateways, d),
+        set: |w, d, t| set_in(&mut w.internet_gateways, d, t),
+        each: |w, f| each_in(&w.internet_gateways, f),
+    },
+    TagAccess {
+        kind: Kind::EgressOnlyInternetGateway,
+        get: |w, d| get_in(&w.egress_only_internet_gateways, d),
+        set: |w, d, t| set_in(&mut w.egress_only_internet_gateways, d, t),
+        each: |w, f| each_in(&w.egress_only_internet_gateways, f),
+    },
+    TagAccess {
+        kind: Kind::NetworkAcl,
+        get: |w, d| get_in(&w.network_acls, d),
+        set: |w, d, t| set_in(&mut w.network_acls, d, t),
+        each: |w, f| each_in(&w.network_acls, f),
+    },
+    TagAccess {
+        kind: Kind::PrefixList,
+        // AWS-managed lists are not the user's to tag: their ID is NotFound for tagging.
+        get: |w, d| {
+            w.prefix_lists
+                .get(&PrefixListId::from_digits(d))
+                .filter(|p| !p.aws_managed)
+                .map(|p| &p.tags)
+        },
+        set: |w, d, t| set_in(&mut w.prefix_lists, d, t),
+        each: |w, f| {
+            for (id, p) in w.prefix_lists.iter().filter(|(_, p)| !p.aws_managed) {
+                f(id.to_string(), &p.tags);
+            }
+        },
+    },
     TagAccess {
         kind: Kind::DhcpOptions,
         get: |w, d| get_in(&w.dhcp_options, d),

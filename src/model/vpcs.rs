@@ -246,6 +246,9 @@ impl World {
             draw_id(&mut self.streams, |id| self.security_groups.contains(id));
         let group = SecurityGroup::new_default(self, group_id, id, has_ipv6);
         self.insert_security_group(group);
+        // Every VPC is born with its main route table and its default network ACL.
+        self.insert_route_table(id, true, Tags::default());
+        self.insert_network_acl(id, true, Tags::default());
         id
     }
 
@@ -295,7 +298,8 @@ impl World {
         Ok(())
     }
 
-    /// Deletes a VPC once nothing but its default security group is left in it.
+    /// Deletes a VPC once nothing but what came with it (its default security group, main
+    /// route table and default network ACL) is left in it; those go with it.
     pub fn delete_vpc(&mut self, id: &str) -> Ec2Result<()> {
         let id = self.vpc(id)?.id;
         let has_subnets = self.subnets.values().any(|s| s.vpc_id == id);
@@ -303,10 +307,44 @@ impl World {
             .security_groups
             .values()
             .any(|g| g.vpc_id == id && !g.is_default());
-        if has_subnets || has_groups {
+        let has_gateway = self.vpc_internet_gateway(id).is_some()
+            || self
+                .egress_only_internet_gateways
+                .values()
+                .any(|g| g.vpc_id == id);
+        let has_tables = self.route_tables.values().any(|t| {
+            t.vpc_id == id
+                && !t
+                    .associations
+                    .iter()
+                    .any(|a| a.with == crate::model::route_tables::Associated::Main)
+        });
+        let has_acls = self
+            .network_acls
+            .values()
+            .any(|a| a.vpc_id == id && !a.is_default);
+        if has_subnets || has_groups || has_gateway || has_tables || has_acls {
             return Err(Ec2Error::DependencyViolation(format!(
                 "The vpc '{id}' has dependencies and cannot be deleted."
             )));
+        }
+        let tables: Vec<_> = self
+            .route_tables
+            .values()
+            .filter(|t| t.vpc_id == id)
+            .map(|t| t.id)
+            .collect();
+        for table in tables {
+            self.route_tables.remove(&table);
+        }
+        let acls: Vec<_> = self
+            .network_acls
+            .values()
+            .filter(|a| a.vpc_id == id)
+            .map(|a| a.id)
+            .collect();
+        for acl in acls {
+            self.network_acls.remove(&acl);
         }
         self.vpcs.remove(&id);
         let groups: Vec<SecurityGroupId> = self
@@ -338,8 +376,14 @@ fn check_new_vpc(req: &NewVpc) -> Ec2Result<Tags> {
 }
 
 impl Filterable for Vpc {
+    // The camel-case names are the legacy ones EC2 still honours: Terraform's
+    // `data "aws_vpc" { default = true }` sends `isDefault` (boto/boto3#2227,
+    // aws/aws-cli#2198), and `cidr_block` sends `cidrBlock`.
     const FILTER_NAMES: &'static [&'static str] = &[
         "cidr",
+        "cidrBlock",
+        "dhcpOptionsId",
+        "isDefault",
         "cidr-block-association.cidr-block",
         "cidr-block-association.association-id",
         "cidr-block-association.state",
@@ -361,7 +405,9 @@ impl Filterable for Vpc {
     fn filter_values(&self, name: &str) -> Vec<String> {
         let ipv6 = self.ipv6.as_ref();
         match name {
-            "cidr" | "cidr-block-association.cidr-block" => vec![self.cidr.to_string()],
+            "cidr" | "cidrBlock" | "cidr-block-association.cidr-block" => {
+                vec![self.cidr.to_string()]
+            }
             "cidr-block-association.association-id" => {
                 vec![self.cidr_association_id.to_string()]
             }
@@ -369,7 +415,7 @@ impl Filterable for Vpc {
             "ipv6-cidr-block-association.state" => {
                 ipv6.map(|_| "associated".to_owned()).into_iter().collect()
             }
-            "dhcp-options-id" => vec![self.dhcp_options_wire()],
+            "dhcp-options-id" | "dhcpOptionsId" => vec![self.dhcp_options_wire()],
             "ipv6-cidr-block-association.ipv6-cidr-block" => {
                 ipv6.map(|b| b.cidr.to_string()).into_iter().collect()
             }
@@ -380,7 +426,7 @@ impl Filterable for Vpc {
                 .map(|b| b.association_id.to_string())
                 .into_iter()
                 .collect(),
-            "is-default" => vec![self.is_default.to_string()],
+            "is-default" | "isDefault" => vec![self.is_default.to_string()],
             "owner-id" => vec![self.owner_id.clone()],
             "state" => vec!["available".into()],
             "vpc-id" => vec![self.id.to_string()],

@@ -19,13 +19,18 @@ use crate::model::allocator::{Ipv4Pool, Ipv6Pool, Pools};
 use crate::model::clock::Clock;
 use crate::model::dhcp_options::DhcpOptions;
 use crate::model::ids::{
-    DhcpOptionsId, Digits, InterfacePermissionId, NetworkInterfaceId, ResourceId, SecurityGroupId,
+    DhcpOptionsId, Digits, EgressOnlyInternetGatewayId, InterfacePermissionId, InternetGatewayId,
+    NetworkAclId, NetworkInterfaceId, PrefixListId, ResourceId, RouteTableId, SecurityGroupId,
     SecurityGroupRuleId, SubnetId, VpcId,
 };
 use crate::model::interface_permissions::InterfacePermission;
+use crate::model::internet_gateways::{EgressOnlyInternetGateway, InternetGateway};
+use crate::model::network_acls::NetworkAcl;
 use crate::model::network_interfaces::{ClientTokenRecord, NetworkInterface};
+use crate::model::prefix_lists::PrefixList;
 use crate::model::random::{Stream, Streams};
 use crate::model::regions::Region;
+use crate::model::route_tables::{Destination, RouteTable, Target};
 use crate::model::security_groups::SecurityGroup;
 use crate::model::subnets::{NewSubnet, Subnet, ZoneChoice};
 use crate::model::table::Table;
@@ -62,6 +67,13 @@ pub struct World {
     pub(in crate::model) client_tokens: Table<String, ClientTokenRecord>,
     /// Every MAC address in use (as its 48-bit number), so each interface gets its own.
     pub(in crate::model) macs: Table<u64, ()>,
+    pub(in crate::model) route_tables: Table<RouteTableId, RouteTable>,
+    pub(in crate::model) internet_gateways: Table<InternetGatewayId, InternetGateway>,
+    pub(in crate::model) egress_only_internet_gateways:
+        Table<EgressOnlyInternetGatewayId, EgressOnlyInternetGateway>,
+    pub(in crate::model) network_acls: Table<NetworkAclId, NetworkAcl>,
+    /// The user's managed prefix lists and the region's AWS-managed ones.
+    pub(in crate::model) prefix_lists: Table<PrefixListId, PrefixList>,
     /// Each subnet's IPv4 pool, and the IPv6 pool of those with an IPv6 block.
     pub(in crate::model) ipv4_pools: Pools<Ipv4Pool>,
     pub(in crate::model) ipv6_pools: Pools<Ipv6Pool>,
@@ -131,21 +143,33 @@ impl World {
             interface_permissions: Table::default(),
             client_tokens: Table::default(),
             macs: Table::default(),
+            route_tables: Table::default(),
+            internet_gateways: Table::default(),
+            egress_only_internet_gateways: Table::default(),
+            network_acls: Table::default(),
+            prefix_lists: Table::default(),
             ipv4_pools: Pools::default(),
             ipv6_pools: Pools::default(),
             streams,
             clock,
             open: None,
         };
-        // Every account has its region's default DHCP options set, default VPC or not.
+        // Every account has its region's default DHCP options set and the region's
+        // AWS-managed prefix lists, default VPC or not.
         world.add_default_dhcp_options();
+        world.add_aws_prefix_lists();
         world.settle();
         world
     }
 
     /// The one list of everything that records changes: rollback and commit go through it.
-    fn journals(&mut self) -> [&mut dyn Journal; 11] {
+    fn journals(&mut self) -> [&mut dyn Journal; 16] {
         [
+            &mut self.route_tables,
+            &mut self.internet_gateways,
+            &mut self.egress_only_internet_gateways,
+            &mut self.network_acls,
+            &mut self.prefix_lists,
             &mut self.dhcp_options,
             &mut self.vpcs,
             &mut self.subnets,
@@ -265,6 +289,28 @@ impl World {
         self.client_tokens.get(token).map(|r| &**r)
     }
 
+    pub fn route_tables(&self) -> &Table<RouteTableId, RouteTable> {
+        &self.route_tables
+    }
+
+    pub fn internet_gateways(&self) -> &Table<InternetGatewayId, InternetGateway> {
+        &self.internet_gateways
+    }
+
+    pub fn egress_only_internet_gateways(
+        &self,
+    ) -> &Table<EgressOnlyInternetGatewayId, EgressOnlyInternetGateway> {
+        &self.egress_only_internet_gateways
+    }
+
+    pub fn network_acls(&self) -> &Table<NetworkAclId, NetworkAcl> {
+        &self.network_acls
+    }
+
+    pub fn prefix_lists(&self) -> &Table<PrefixListId, PrefixList> {
+        &self.prefix_lists
+    }
+
     pub fn ipv4_pool(&self, subnet: &SubnetId) -> Option<&Ipv4Pool> {
         self.ipv4_pools.get(subnet)
     }
@@ -273,8 +319,9 @@ impl World {
         self.ipv6_pools.get(subnet)
     }
 
-    /// The default VPC, one default /20 per zone (172.31.0.0/20, 172.31.16.0/20, …), and
-    /// its `default` security group, as a new AWS account has them.
+    /// The default VPC, one default /20 per zone (172.31.0.0/20, 172.31.16.0/20, …), its
+    /// `default` security group, main route table and default network ACL, and an internet
+    /// gateway with the main table's `0.0.0.0/0` route to it, as a new AWS account has them.
     fn add_default_vpc(&mut self) {
         let vpc_id = self.insert_vpc(
             None,
@@ -301,6 +348,19 @@ impl World {
                 self.subnets.update(&id, |s| {
                     s.default_for_az = true;
                     s.map_public_ip_on_launch = true;
+                });
+            }
+        }
+        if let Ok(igw) = self.create_internet_gateway(&[]) {
+            self.internet_gateways
+                .update(&igw, |g| g.vpc_id = Some(vpc_id));
+            if let Some(main) = self.main_route_table(vpc_id).map(|t| t.id) {
+                self.route_tables.update(&main, |t| {
+                    t.routes.push(crate::model::route_tables::Route {
+                        destination: Destination::Ipv4(Ipv4Net::default()),
+                        target: Target::InternetGateway(igw),
+                        origin: crate::model::route_tables::Origin::CreateRoute,
+                    })
                 });
             }
         }

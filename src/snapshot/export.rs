@@ -56,7 +56,7 @@ fn rule_entry(rule: &security_groups::Rule) -> RuleEntry {
         Peer::Ipv4(net) => entry.cidr_ipv4 = Some(net.to_string()),
         Peer::Ipv6(net) => entry.cidr_ipv6 = Some(net.to_string()),
         Peer::Group { group_id, .. } => entry.referenced_group_id = Some(group_id.to_string()),
-        Peer::PrefixList(id) => entry.prefix_list_id = Some(id.clone()),
+        Peer::PrefixList(id) => entry.prefix_list_id = Some(id.to_string()),
     }
     entry
 }

@@ -521,7 +521,8 @@ impl Import<'_> {
         ];
         if peers.iter().filter(|p| **p).count() != 1 {
             return Err(fail(
-                "a rule has exactly one of cidrIpv4, cidrIpv6, referencedGroupId".into(),
+                "a rule has exactly one of cidrIpv4, cidrIpv6, referencedGroupId, prefixListId"
+                    .into(),
             ));
         }
         let peer = if let Some(c) = &e.cidr_ipv4 {
@@ -535,9 +536,12 @@ impl Import<'_> {
                 user_id: None,
                 vpc_id: None,
             }
+        } else if let Some(p) = &e.prefix_list_id {
+            PeerSpec::PrefixList(p.clone())
         } else {
             return Err(fail(
-                "prefix lists are not modelled: a rule cannot reference one".into(),
+                "a rule has exactly one of cidrIpv4, cidrIpv6, referencedGroupId, prefixListId"
+                    .into(),
             ));
         };
         if let Some(d) = &e.description {

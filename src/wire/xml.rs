@@ -98,26 +98,35 @@ impl XmlWriter {
     }
 }
 
-/// `<{Action}Response xmlns=…><requestId>…</requestId>…</{Action}Response>`.
-pub fn success_document(
-    action: &str,
-    request_id: &str,
-    body: impl FnOnce(&mut XmlWriter),
-) -> Vec<u8> {
+/// `<?xml …?><{root} xmlns=…>…</{root}>`: a whole document (EC2's, or STS's).
+pub fn document(root: &str, xmlns: Option<&str>, body: impl FnOnce(&mut XmlWriter)) -> Vec<u8> {
     let mut w = XmlWriter::new();
     w.event(Event::Decl(quick_xml::events::BytesDecl::new(
         "1.0",
         Some("UTF-8"),
         None,
     )));
-    let root = format!("{action}Response");
-    let mut start = BytesStart::new(root.as_str());
-    start.push_attribute(("xmlns", EC2_XMLNS));
+    let mut start = BytesStart::new(root);
+    if let Some(xmlns) = xmlns {
+        start.push_attribute(("xmlns", xmlns));
+    }
     w.event(Event::Start(start));
-    w.text("requestId", request_id);
     body(&mut w);
-    w.event(Event::End(BytesEnd::new(root.as_str())));
+    w.event(Event::End(BytesEnd::new(root)));
     w.into_bytes()
+}
+
+/// `<{Action}Response xmlns=…><requestId>…</requestId>…</{Action}Response>`.
+pub fn success_document(
+    action: &str,
+    request_id: &str,
+    body: impl FnOnce(&mut XmlWriter),
+) -> Vec<u8> {
+    let root = format!("{action}Response");
+    document(&root, Some(EC2_XMLNS), |w| {
+        w.text("requestId", request_id);
+        body(w);
+    })
 }
 
 /// `<Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>`.

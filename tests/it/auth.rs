@@ -369,11 +369,21 @@ async fn presigned_urls_work_until_altered_or_expired() {
 async fn the_scope_must_be_ec2_and_a_known_region() {
     let server = strict_server().await;
     let body = form("DescribeVpcs", &[]);
+    // Scoped to STS, the request is STS's (GetCallerIdentity is answered at this endpoint),
+    // and STS has no DescribeVpcs.
     let sts = Signer {
         service: "sts",
         ..Signer::default()
     };
-    let msg = sts
+    let r = sts.post(&server, &body, &body).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("<ErrorResponse"), "{}", r.body);
+    assert!(r.body.contains("<Code>InvalidAction</Code>"), "{}", r.body);
+    let s3 = Signer {
+        service: "s3",
+        ..Signer::default()
+    };
+    let msg = s3
         .post(&server, &body, &body)
         .await
         .err("SignatureDoesNotMatch", 403);

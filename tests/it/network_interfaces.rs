@@ -408,6 +408,30 @@ async fn a_list_without_a_primary_flag_makes_its_first_address_primary() {
 #[tokio::test]
 async fn secondary_private_ip_address_count_with_and_without_a_primary() {
     let n = east().await;
+    // With PrivateIpAddress, and with the list's single primary (the seed's Example 2). The
+    // first goes first, so that nothing drawn at random holds 10.0.1.140; the second names an
+    // address the first's random secondaries did not take.
+    let eni = n
+        .eni(&[
+            ("PrivateIpAddress", "10.0.1.140"),
+            ("SecondaryPrivateIpAddressCount", "2"),
+        ])
+        .await;
+    assert_eq!(v4s(&eni)[0].to_string(), "10.0.1.140");
+    assert_eq!(v4s(&eni).len(), 3);
+    let taken = v4s(&eni);
+    let free = (141..=250u8)
+        .map(|last| std::net::Ipv4Addr::new(10, 0, 1, last))
+        .find(|a| !taken.contains(a))
+        .expect("a free address");
+    let named = free.to_string();
+    let explicit = n
+        .eni(&[
+            ("PrivateIpAddresses.1.PrivateIpAddress", named.as_str()),
+            ("PrivateIpAddresses.1.Primary", "true"),
+            ("SecondaryPrivateIpAddressCount", "4"),
+        ])
+        .await;
     let eni = n.eni(&[("SecondaryPrivateIpAddressCount", "5")]).await;
     let items = list(&eni, "privateIpAddressesSet");
     assert_eq!(items.len(), 6);
@@ -417,23 +441,8 @@ async fn secondary_private_ip_address_count_with_and_without_a_primary() {
         items[0].get("privateIpAddress"),
         eni.get("privateIpAddress")
     );
-    // With PrivateIpAddress, and with the list's single primary (the seed's Example 2).
-    let eni = n
-        .eni(&[
-            ("PrivateIpAddress", "10.0.1.140"),
-            ("SecondaryPrivateIpAddressCount", "2"),
-        ])
-        .await;
-    assert_eq!(v4s(&eni)[0].to_string(), "10.0.1.140");
-    assert_eq!(v4s(&eni).len(), 3);
-    let eni = n
-        .eni(&[
-            ("PrivateIpAddresses.1.PrivateIpAddress", "10.0.1.141"),
-            ("PrivateIpAddresses.1.Primary", "true"),
-            ("SecondaryPrivateIpAddressCount", "4"),
-        ])
-        .await;
-    assert_eq!(v4s(&eni)[0].to_string(), "10.0.1.141");
+    let eni = explicit;
+    assert_eq!(v4s(&eni)[0], free);
     assert_eq!(v4s(&eni).len(), 5);
     // Zero is no secondaries; a negative count is refused.
     let eni = n.eni(&[("SecondaryPrivateIpAddressCount", "0")]).await;

@@ -868,7 +868,7 @@ async fn invalid_permissions_are_refused_and_nothing_is_added() {
         )
         .await;
     r.err400("InvalidGroup.NotFound");
-    // No prefix list exists in this world.
+    // A prefix list ID no list of this world (nor of the region's AWS lists) has.
     let r = s
         .call(
             "AuthorizeSecurityGroupIngress",
@@ -882,7 +882,7 @@ async fn invalid_permissions_are_refused_and_nothing_is_added() {
             ],
         )
         .await;
-    r.err400("UnsupportedOperation");
+    r.err400("InvalidPrefixListID.NotFound");
     // A permission with no source at all.
     let r = s
         .call(

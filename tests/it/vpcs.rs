@@ -765,11 +765,27 @@ async fn the_default_vpc_has_dependencies() {
         vpc_ids(&s.call("DescribeVpcs", &[]).await),
         [default.as_str()]
     );
-    // EC2 lets an account delete its default VPC once its default subnets are gone.
+    // EC2 lets an account delete its default VPC once its default subnets are gone and its
+    // internet gateway is detached.
     let subnets = s.call("DescribeSubnets", &[]).await.ok().all("subnetId");
     for subnet in subnets {
         s.call("DeleteSubnet", &[("SubnetId", &subnet)]).await.ok();
     }
+    s.call("DeleteVpc", &[("VpcId", &default)])
+        .await
+        .err400("DependencyViolation");
+    let igw = s
+        .call("DescribeInternetGateways", &[])
+        .await
+        .ok()
+        .all("internetGatewayId")
+        .remove(0);
+    s.call(
+        "DetachInternetGateway",
+        &[("InternetGatewayId", &igw), ("VpcId", &default)],
+    )
+    .await
+    .ok();
     s.call("DeleteVpc", &[("VpcId", &default)]).await.ok();
     assert!(vpc_ids(&s.call("DescribeVpcs", &[]).await).is_empty());
     if let Some(groups) = default_groups(&s, &default).await {
