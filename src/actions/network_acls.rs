@@ -9,7 +9,7 @@ use crate::actions::{Action, Call, Read, Write};
 use crate::error::{Ec2Error, Ec2Result};
 use crate::kinds::Kind;
 use crate::model::ids::NetworkAclAssociationId;
-use crate::model::network_acls::{acl_protocol, AclCidr, EntrySpec, NetworkAcl};
+use crate::model::network_acls::{AclCidr, EntrySpec, NetworkAcl};
 use crate::model::tags::Tag;
 use crate::model::World;
 use crate::values::{block_v4, block_v6};
@@ -130,15 +130,6 @@ fn read_entry(p: &Scope<'_>) -> Ec2Result<RawEntry> {
 
 /// The stateless rules of an entry: one block, the protocol's ports or ICMP type and code.
 fn check_entry(raw: RawEntry) -> Ec2Result<EntrySpec> {
-    let allow = match raw.action.as_str() {
-        "allow" => true,
-        "deny" => false,
-        other => {
-            return Err(Ec2Error::InvalidParameterValue(format!(
-                "Value ({other}) for parameter ruleAction is invalid. Valid values: allow, deny"
-            )))
-        }
-    };
     let cidr = match (raw.cidr, raw.ipv6_cidr) {
         (Some(c), None) => AclCidr::Ipv4(block_v4(&c, "cidrBlock")?.trunc()),
         (None, Some(c)) => AclCidr::Ipv6(block_v6(&c, "ipv6CidrBlock")?.trunc()),
@@ -149,47 +140,15 @@ fn check_entry(raw: RawEntry) -> Ec2Result<EntrySpec> {
             ))
         }
     };
-    let protocol = acl_protocol(&raw.protocol)?;
-    let ports = match protocol.as_str() {
-        "6" | "17" => match raw.ports {
-            (Some(from), Some(to)) if (0..=65535).contains(&from) && (0..=65535).contains(&to) => {
-                Some((from, to))
-            }
-            (Some(_), Some(_)) => {
-                return Err(Ec2Error::InvalidParameterValue(
-                    "The port range must be within 0 and 65535".into(),
-                ))
-            }
-            _ => {
-                return Err(Ec2Error::MissingParameter(
-                    "PortRange.From and PortRange.To are required for TCP and UDP".into(),
-                ))
-            }
-        },
-        _ => None,
-    };
-    let icmp = match protocol.as_str() {
-        "1" | "58" => match raw.icmp {
-            (Some(t), Some(c)) => Some((t, c)),
-            // ICMPv6 without type and code means all of it, as for security group rules.
-            (None, None) if protocol == "58" => Some((-1, -1)),
-            _ => {
-                return Err(Ec2Error::MissingParameter(
-                    "Icmp.Type and Icmp.Code are required for ICMP".into(),
-                ))
-            }
-        },
-        _ => None,
-    };
-    Ok(EntrySpec {
-        rule_number: i32::try_from(raw.rule_number).unwrap_or(i32::MAX),
-        egress: raw.egress,
-        protocol,
-        allow,
+    EntrySpec::new(
+        raw.rule_number,
+        raw.egress,
+        &raw.protocol,
+        &raw.action,
         cidr,
-        icmp,
-        ports,
-    })
+        raw.icmp,
+        raw.ports,
+    )
 }
 
 /// CreateNetworkAclEntry (`REPLACE` false) or ReplaceNetworkAclEntry.

@@ -57,11 +57,6 @@ impl Action for CreateManagedPrefixList {
         let tags = parse_tag_specifications(&p, Kind::PrefixList)?;
         let _client_token = p.string("ClientToken");
         call.finish()?;
-        if name.starts_with("com.amazonaws") {
-            return Err(Ec2Error::InvalidParameterValue(
-                "Prefix list names starting with com.amazonaws are reserved".into(),
-            ));
-        }
         let address_family = AddressFamily::parse(&family).ok_or_else(|| {
             Ec2Error::InvalidParameterValue(format!(
                 "Value ({family}) for parameter addressFamily is invalid. Valid values: IPv4, IPv6"

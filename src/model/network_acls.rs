@@ -83,6 +83,74 @@ pub struct EntrySpec {
     pub ports: Option<(i64, i64)>,
 }
 
+impl EntrySpec {
+    /// An entry's stateless rules: the action, the protocol (names become numbers), the
+    /// protocol's port range or ICMP type and code. CreateNetworkAclEntry and the state file
+    /// both build entries here.
+    pub fn new(
+        rule_number: i64,
+        egress: bool,
+        protocol: &str,
+        action: &str,
+        cidr: AclCidr,
+        icmp: (Option<i64>, Option<i64>),
+        ports: (Option<i64>, Option<i64>),
+    ) -> Ec2Result<EntrySpec> {
+        let allow = match action {
+            "allow" => true,
+            "deny" => false,
+            other => {
+                return Err(Ec2Error::InvalidParameterValue(format!(
+                    "Value ({other}) for parameter ruleAction is invalid. Valid values: allow, deny"
+                )))
+            }
+        };
+        let protocol = acl_protocol(protocol)?;
+        let ports = match protocol.as_str() {
+            "6" | "17" => match ports {
+                (Some(from), Some(to))
+                    if (0..=65535).contains(&from) && (0..=65535).contains(&to) =>
+                {
+                    Some((from, to))
+                }
+                (Some(_), Some(_)) => {
+                    return Err(Ec2Error::InvalidParameterValue(
+                        "The port range must be within 0 and 65535".into(),
+                    ))
+                }
+                _ => {
+                    return Err(Ec2Error::MissingParameter(
+                        "PortRange.From and PortRange.To are required for TCP and UDP".into(),
+                    ))
+                }
+            },
+            _ => None,
+        };
+        let icmp = match protocol.as_str() {
+            "1" | "58" => match icmp {
+                (Some(t), Some(c)) => Some((t, c)),
+                // ICMPv6 without type and code means all of it, as for security group rules.
+                (None, None) if protocol == "58" => Some((-1, -1)),
+                _ => {
+                    return Err(Ec2Error::MissingParameter(
+                        "Icmp.Type and Icmp.Code are required for ICMP".into(),
+                    ))
+                }
+            },
+            _ => None,
+        };
+        Ok(EntrySpec {
+            rule_number: i32::try_from(rule_number).unwrap_or(i32::MAX),
+            egress,
+            protocol,
+            allow,
+            cidr,
+            icmp,
+            ports,
+        })
+    }
+}
+
 /// A protocol as EC2 stores it in an ACL entry: `-1` or a number 0–255 (names become numbers).
 pub fn acl_protocol(raw: &str) -> Ec2Result<String> {
     let number = match raw.to_ascii_lowercase().as_str() {
@@ -118,7 +186,8 @@ fn entry_of(spec: &EntrySpec) -> AclEntry {
 /// The entries of a new ACL: the default one allows everything before denying it.
 fn initial_entries(default: bool, ipv6: bool) -> Vec<AclEntry> {
     let mut entries = Vec::new();
-    for egress in [false, true] {
+    // Egress rules first, as DescribeNetworkAcls shows them.
+    for egress in [true, false] {
         let rule = |number, allow, cidr| AclEntry {
             rule_number: number,
             egress,
@@ -219,7 +288,7 @@ impl World {
         }
         self.network_acls.update(&acl.id, |a| {
             a.entries.push(entry_of(&spec));
-            a.entries.sort_by_key(|e| (e.egress, e.rule_number));
+            a.entries.sort_by_key(|e| (!e.egress, e.rule_number));
         });
         Ok(())
     }
@@ -302,11 +371,14 @@ impl World {
         subnet: SubnetId,
     ) -> NetworkAclAssociationId {
         let id = self.fresh_id();
+        // By subnet, so that the order shown does not depend on the order things were done
+        // in (a state file rebuilds subnets in ID order).
         self.network_acls.update(&acl, |a| {
             a.associations.push(AclAssociation {
                 id,
                 subnet_id: subnet,
-            })
+            });
+            a.associations.sort_by_key(|x| x.subnet_id);
         });
         id
     }

@@ -232,6 +232,11 @@ impl World {
         req: NewPrefixList,
         id: Option<PrefixListId>,
     ) -> Ec2Result<PrefixListId> {
+        if req.name.starts_with("com.amazonaws") {
+            return Err(Ec2Error::InvalidParameterValue(
+                "Prefix list names starting with com.amazonaws are reserved".into(),
+            ));
+        }
         check_entries(req.address_family, &req.entries)?;
         if !(1..=MAX_ENTRIES_LIMIT).contains(&req.max_entries) {
             return Err(Ec2Error::InvalidParameterValue(format!(

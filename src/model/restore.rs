@@ -1,6 +1,7 @@
-//! What a state file fixes that no API request can: the DHCP options ID, association IDs, a
-//! subnet's default-for-AZ flag, a VPC's `default` group as the file describes it, rule IDs,
-//! MAC addresses and client tokens. The state-file loader (the `snapshot` module) builds a world
+//! What a state file fixes that no API request can: the DHCP options ID, resource and
+//! association IDs, a subnet's default-for-AZ flag, a VPC's `default` group as the file
+//! describes it, rule IDs, blackhole routes, prefix list versions, MAC addresses and client
+//! tokens. The state-file loader (the `snapshot` module) builds a world
 //! through the API's own operations and then calls these, each checking what it fixes.
 
 use crate::error::{Ec2Error, Ec2Result};
@@ -8,11 +9,40 @@ use crate::model::ids::{
     DhcpOptionsId, NetworkInterfaceId, SecurityGroupId, SecurityGroupRuleId,
     SubnetCidrAssociationId, SubnetId, VpcId,
 };
+use crate::model::ids::{
+    EgressOnlyInternetGatewayId, InternetGatewayId, NetworkAclAssociationId, NetworkAclId,
+    PrefixListId, ResourceId, RouteTableAssociationId, RouteTableId,
+};
+use crate::model::network_acls::{LAST_RULE_V4, LAST_RULE_V6};
 use crate::model::network_interfaces::ClientTokenRecord;
+use crate::model::route_tables::{Destination, Origin, Route, Target};
 use crate::model::security_groups::SecurityGroup;
+use crate::model::table::Table;
 use crate::model::tags::Tags;
 use crate::model::vpcs::id_used_twice;
 use crate::model::World;
+
+/// Moves a row drawn under one ID to the ID a file fixes; `set` writes the ID into the row.
+fn rename<K: ResourceId, V: Clone>(
+    table: &mut Table<K, V>,
+    drawn: K,
+    fixed: K,
+    set: impl FnOnce(&mut V),
+) -> Result<(), String> {
+    if drawn == fixed {
+        return Ok(());
+    }
+    if table.contains(&fixed) {
+        return Err(id_used_twice(&fixed).to_string());
+    }
+    let Some(row) = table.remove(&drawn) else {
+        return Err(format!("{drawn} vanished"));
+    };
+    let mut row = (*row).clone();
+    set(&mut row);
+    table.insert(fixed, row);
+    Ok(())
+}
 
 impl World {
     /// The ID of the region's default DHCP options set, and of every VPC's use of it.
@@ -195,6 +225,151 @@ impl World {
         );
         self.network_interfaces
             .update(&interface, |e| e.client_token = Some(token.to_owned()));
+        Ok(())
+    }
+
+    pub fn restore_internet_gateway_id(
+        &mut self,
+        drawn: InternetGatewayId,
+        fixed: InternetGatewayId,
+    ) -> Result<(), String> {
+        rename(&mut self.internet_gateways, drawn, fixed, |g| g.id = fixed)
+    }
+
+    pub fn restore_egress_only_internet_gateway_id(
+        &mut self,
+        drawn: EgressOnlyInternetGatewayId,
+        fixed: EgressOnlyInternetGatewayId,
+    ) -> Result<(), String> {
+        rename(&mut self.egress_only_internet_gateways, drawn, fixed, |g| {
+            g.id = fixed
+        })
+    }
+
+    /// A table's ID, before any association or route names it from outside.
+    pub fn restore_route_table_id(
+        &mut self,
+        drawn: RouteTableId,
+        fixed: RouteTableId,
+    ) -> Result<(), String> {
+        rename(&mut self.route_tables, drawn, fixed, |t| t.id = fixed)
+    }
+
+    pub fn restore_route_association_id(
+        &mut self,
+        drawn: RouteTableAssociationId,
+        fixed: RouteTableAssociationId,
+    ) -> Result<(), String> {
+        if drawn == fixed {
+            return Ok(());
+        }
+        let used = |id: RouteTableAssociationId| {
+            self.route_tables
+                .values()
+                .find(|t| t.associations.iter().any(|a| a.id == id))
+                .map(|t| t.id)
+        };
+        if used(fixed).is_some() {
+            return Err(id_used_twice(&fixed).to_string());
+        }
+        let Some(table) = used(drawn) else {
+            return Err(format!("{drawn} vanished"));
+        };
+        self.route_tables.update(&table, |t| {
+            for a in t.associations.iter_mut().filter(|a| a.id == drawn) {
+                a.id = fixed;
+            }
+        });
+        Ok(())
+    }
+
+    /// A route whose target is gone, which CreateRoute cannot make: the destination must be
+    /// new to the table, and the target must indeed not carry traffic.
+    pub fn restore_blackhole_route(
+        &mut self,
+        table: RouteTableId,
+        destination: Destination,
+        target: Target,
+    ) -> Result<(), String> {
+        let Some(t) = self.route_tables.get(&table).cloned() else {
+            return Err(format!("{table} vanished"));
+        };
+        if t.routes.iter().any(|r| r.destination == destination) {
+            return Err(format!("{destination} is routed twice"));
+        }
+        if target == Target::Local {
+            return Err("a local route is never a blackhole".into());
+        }
+        let route = Route {
+            destination,
+            target,
+            origin: Origin::CreateRoute,
+        };
+        if self.route_state(&t, &route) != "blackhole" {
+            return Err(format!(
+                "the route to {destination} is marked blackhole, but its target is there"
+            ));
+        }
+        self.route_tables.update(&table, |t| t.routes.push(route));
+        Ok(())
+    }
+
+    pub fn restore_network_acl_id(
+        &mut self,
+        drawn: NetworkAclId,
+        fixed: NetworkAclId,
+    ) -> Result<(), String> {
+        rename(&mut self.network_acls, drawn, fixed, |a| a.id = fixed)
+    }
+
+    pub fn restore_acl_association_id(
+        &mut self,
+        drawn: NetworkAclAssociationId,
+        fixed: NetworkAclAssociationId,
+    ) -> Result<(), String> {
+        if drawn == fixed {
+            return Ok(());
+        }
+        let used = |id: NetworkAclAssociationId| {
+            self.network_acls
+                .values()
+                .find(|a| a.associations.iter().any(|x| x.id == id))
+                .map(|a| a.id)
+        };
+        if used(fixed).is_some() {
+            return Err(id_used_twice(&fixed).to_string());
+        }
+        let Some(acl) = used(drawn) else {
+            return Err(format!("{drawn} vanished"));
+        };
+        self.network_acls.update(&acl, |a| {
+            for x in a.associations.iter_mut().filter(|x| x.id == drawn) {
+                x.id = fixed;
+            }
+        });
+        Ok(())
+    }
+
+    /// Removes an ACL's numbered rules, keeping the final `*` ones (before a file lists
+    /// its own).
+    pub fn restore_clear_acl_entries(&mut self, acl: NetworkAclId) {
+        self.network_acls.update(&acl, |a| {
+            a.entries
+                .retain(|e| e.rule_number == LAST_RULE_V4 || e.rule_number == LAST_RULE_V6)
+        });
+    }
+
+    /// A customer-managed list's version (each ModifyManagedPrefixList of its entries adds
+    /// one).
+    pub fn restore_prefix_list_version(
+        &mut self,
+        id: PrefixListId,
+        version: i64,
+    ) -> Result<(), String> {
+        if version < 1 {
+            return Err(format!("version {version} is not 1 or more"));
+        }
+        self.prefix_lists.update(&id, |p| p.version = version);
         Ok(())
     }
 }

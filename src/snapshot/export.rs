@@ -1,6 +1,8 @@
 //! Export: every world of a backend in the state format, with every ID.
 
 use crate::model::ids::format_mac;
+use crate::model::network_acls::{AclCidr, NetworkAcl, LAST_RULE_V4, LAST_RULE_V6};
+use crate::model::route_tables::{Associated, Destination, RouteTable, Target};
 use crate::model::security_groups::{self, Peer};
 use crate::model::subnets::HostnameType;
 use crate::model::tags::Tags;
@@ -202,5 +204,156 @@ pub fn export_world(world: &World) -> WorldSnapshot {
         security_groups,
         network_interfaces,
         interface_permissions,
+        prefix_lists: world
+            .prefix_lists()
+            .values()
+            .filter(|p| !p.aws_managed)
+            .map(|p| PrefixListEntry {
+                id: Some(p.id.to_string()),
+                prefix_list_name: p.name.clone(),
+                address_family: p.address_family.as_str().to_owned(),
+                max_entries: p.max_entries,
+                entries: p
+                    .entries
+                    .iter()
+                    .map(|e| PrefixListCidrEntry {
+                        cidr: e.cidr.to_string(),
+                        description: e.description.clone(),
+                    })
+                    .collect(),
+                version: (p.version != 1).then_some(p.version),
+                tags: tag_map(&p.tags),
+            })
+            .collect(),
+        internet_gateways: world
+            .internet_gateways()
+            .values()
+            .map(|g| InternetGatewayEntry {
+                id: Some(g.id.to_string()),
+                vpc_id: g.vpc_id.map(|v| v.to_string()),
+                tags: tag_map(&g.tags),
+            })
+            .collect(),
+        egress_only_internet_gateways: world
+            .egress_only_internet_gateways()
+            .values()
+            .map(|g| EgressOnlyInternetGatewayEntry {
+                id: Some(g.id.to_string()),
+                vpc_id: g.vpc_id.to_string(),
+                tags: tag_map(&g.tags),
+            })
+            .collect(),
+        route_tables: world
+            .route_tables()
+            .values()
+            .map(|t| route_table_entry(world, t))
+            .collect(),
+        network_acls: world
+            .network_acls()
+            .values()
+            .map(network_acl_entry)
+            .collect(),
+    }
+}
+
+fn route_table_entry(world: &World, t: &RouteTable) -> RouteTableEntry {
+    let main = t.associations.iter().find(|a| a.with == Associated::Main);
+    RouteTableEntry {
+        id: Some(t.id.to_string()),
+        vpc_id: t.vpc_id.to_string(),
+        main: main.is_some(),
+        main_association_id: main.map(|a| a.id.to_string()),
+        routes: t
+            .routes
+            .iter()
+            // Every table has its VPC's local routes; the file leaves them implied.
+            .filter(|r| r.target != Target::Local)
+            .map(|r| {
+                let mut entry = RouteEntry {
+                    destination_cidr_block: None,
+                    destination_ipv6_cidr_block: None,
+                    destination_prefix_list_id: None,
+                    gateway_id: None,
+                    egress_only_internet_gateway_id: None,
+                    network_interface_id: None,
+                    blackhole: world.route_state(t, r) == "blackhole",
+                };
+                match r.destination {
+                    Destination::Ipv4(n) => entry.destination_cidr_block = Some(n.to_string()),
+                    Destination::Ipv6(n) => entry.destination_ipv6_cidr_block = Some(n.to_string()),
+                    Destination::PrefixList(p) => {
+                        entry.destination_prefix_list_id = Some(p.to_string())
+                    }
+                }
+                match r.target {
+                    Target::Local => {}
+                    Target::InternetGateway(g) => entry.gateway_id = Some(g.to_string()),
+                    Target::EgressOnlyInternetGateway(g) => {
+                        entry.egress_only_internet_gateway_id = Some(g.to_string())
+                    }
+                    Target::NetworkInterface(e) => entry.network_interface_id = Some(e.to_string()),
+                }
+                entry
+            })
+            .collect(),
+        associations: t
+            .associations
+            .iter()
+            .filter_map(|a| {
+                let (subnet_id, gateway_id) = match a.with {
+                    Associated::Main => return None,
+                    Associated::Subnet(s) => (Some(s.to_string()), None),
+                    Associated::Gateway(g) => (None, Some(g.to_string())),
+                };
+                Some(RouteTableAssociationEntry {
+                    id: Some(a.id.to_string()),
+                    subnet_id,
+                    gateway_id,
+                })
+            })
+            .collect(),
+        tags: tag_map(&t.tags),
+    }
+}
+
+fn network_acl_entry(a: &std::sync::Arc<NetworkAcl>) -> NetworkAclEntry {
+    NetworkAclEntry {
+        id: Some(a.id.to_string()),
+        vpc_id: a.vpc_id.to_string(),
+        is_default: a.is_default,
+        entries: Some(
+            a.entries
+                .iter()
+                // The final `*` rules are in every ACL; the file leaves them implied.
+                .filter(|e| e.rule_number != LAST_RULE_V4 && e.rule_number != LAST_RULE_V6)
+                .map(|e| {
+                    let (cidr_block, ipv6_cidr_block) = match e.cidr {
+                        AclCidr::Ipv4(n) => (Some(n.to_string()), None),
+                        AclCidr::Ipv6(n) => (None, Some(n.to_string())),
+                    };
+                    AclRuleEntry {
+                        rule_number: i64::from(e.rule_number),
+                        egress: e.egress,
+                        protocol: e.protocol.clone(),
+                        rule_action: if e.allow { "allow" } else { "deny" }.to_owned(),
+                        cidr_block,
+                        ipv6_cidr_block,
+                        icmp_type_code: e
+                            .icmp
+                            .map(|(icmp_type, code)| IcmpEntry { icmp_type, code }),
+                        port_range: e.ports.map(|(from, to)| PortRangeEntry { from, to }),
+                    }
+                })
+                .collect(),
+        ),
+        associations: a
+            .associations
+            .iter()
+            .map(|x| AclAssociationEntry {
+                id: Some(x.id.to_string()),
+                subnet_id: x.subnet_id.to_string(),
+            })
+            .collect(),
+        tags: tag_map(&a.tags),
     }
 }

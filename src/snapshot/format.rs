@@ -76,6 +76,20 @@ pub struct WorldSnapshot {
     pub network_interfaces: Vec<NetworkInterfaceEntry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interface_permissions: Vec<InterfacePermissionEntry>,
+    /// Customer-managed prefix lists (the AWS-managed ones every region has are not listed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefix_lists: Vec<PrefixListEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub internet_gateways: Vec<InternetGatewayEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub egress_only_internet_gateways: Vec<EgressOnlyInternetGatewayEntry>,
+    /// Every VPC has a main table, made with it; an entry with `"main": true` describes it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub route_tables: Vec<RouteTableEntry>,
+    /// Every VPC has a default ACL, made with it; an entry with `"isDefault": true`
+    /// describes it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub network_acls: Vec<NetworkAclEntry>,
 }
 
 impl Default for WorldSnapshot {
@@ -89,6 +103,11 @@ impl Default for WorldSnapshot {
             security_groups: Vec::new(),
             network_interfaces: Vec::new(),
             interface_permissions: Vec::new(),
+            prefix_lists: Vec::new(),
+            internet_gateways: Vec::new(),
+            egress_only_internet_gateways: Vec::new(),
+            route_tables: Vec::new(),
+            network_acls: Vec::new(),
         }
     }
 }
@@ -228,7 +247,7 @@ pub struct RuleEntry {
     /// A group of the same VPC (the group itself included).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub referenced_group_id: Option<String>,
-    /// Prefix lists are not modelled: only ever written, never accepted.
+    /// A prefix list: the file's own, or one of the region's AWS-managed lists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix_list_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -330,6 +349,176 @@ pub struct InterfacePermissionEntry {
     pub aws_service: Option<String>,
     /// `INSTANCE-ATTACH` or `EIP-ASSOCIATE`.
     pub permission: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PrefixListEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub prefix_list_name: String,
+    /// `IPv4` or `IPv6`.
+    pub address_family: String,
+    pub max_entries: i64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entries: Vec<PrefixListCidrEntry>,
+    /// Left out: 1, as CreateManagedPrefixList makes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    #[serde(default, skip_serializing_if = "OrderedMap::is_empty")]
+    pub tags: OrderedMap<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PrefixListCidrEntry {
+    pub cidr: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InternetGatewayEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The VPC it is attached to; left out, detached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default, skip_serializing_if = "OrderedMap::is_empty")]
+    pub tags: OrderedMap<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EgressOnlyInternetGatewayEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub vpc_id: String,
+    #[serde(default, skip_serializing_if = "OrderedMap::is_empty")]
+    pub tags: OrderedMap<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RouteTableEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub vpc_id: String,
+    /// The VPC's main table (made with the VPC; one per VPC).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub main: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main_association_id: Option<String>,
+    /// The routes besides the `local` ones, which every table has for its VPC's blocks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<RouteEntry>,
+    /// Subnets and gateways associated with the table.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub associations: Vec<RouteTableAssociationEntry>,
+    #[serde(default, skip_serializing_if = "OrderedMap::is_empty")]
+    pub tags: OrderedMap<String>,
+}
+
+/// One destination (exactly one of the three) and one target (exactly one of the three).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RouteEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_cidr_block: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_ipv6_cidr_block: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_prefix_list_id: Option<String>,
+    /// An internet gateway.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub egress_only_internet_gateway_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_interface_id: Option<String>,
+    /// A route whose target is gone (deleted, or detached from the VPC): EC2 keeps it as a
+    /// `blackhole`. Such a route must say so, and an active one must not.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub blackhole: bool,
+}
+
+/// Exactly one of `subnetId` and `gatewayId` (an edge association).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RouteTableAssociationEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkAclEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub vpc_id: String,
+    /// The VPC's default ACL (made with the VPC; one per VPC).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub is_default: bool,
+    /// The numbered rules (the final `*` deny rules are always there). Left out: as EC2
+    /// makes the ACL (the default one allows all traffic, a new one none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<AclRuleEntry>>,
+    /// The subnets that use this ACL; a subnet listed nowhere uses its VPC's default ACL.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub associations: Vec<AclAssociationEntry>,
+    #[serde(default, skip_serializing_if = "OrderedMap::is_empty")]
+    pub tags: OrderedMap<String>,
+}
+
+/// One numbered rule, in CreateNetworkAclEntry's terms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AclRuleEntry {
+    pub rule_number: i64,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub egress: bool,
+    /// `-1` (all), `tcp`, `udp`, `icmp`, `icmpv6` or a protocol number.
+    pub protocol: String,
+    /// `allow` or `deny`.
+    pub rule_action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr_block: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipv6_cidr_block: Option<String>,
+    /// For ICMP: `{"type": 8, "code": -1}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icmp_type_code: Option<IcmpEntry>,
+    /// For TCP and UDP: `{"from": 443, "to": 443}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port_range: Option<PortRangeEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IcmpEntry {
+    #[serde(rename = "type")]
+    pub icmp_type: i64,
+    pub code: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PortRangeEntry {
+    pub from: i64,
+    pub to: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AclAssociationEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub subnet_id: String,
 }
 
 fn format_version() -> u32 {

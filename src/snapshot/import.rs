@@ -1,12 +1,15 @@
 //! Import: a world built from its snapshot through the model's own operations (CreateVpc,
 //! CreateSubnet, ModifySubnetAttribute, CreateSecurityGroup, AuthorizeSecurityGroup*,
-//! CreateNetworkInterface, CreateNetworkInterfacePermission, with the ID-fixing variants), so
+//! CreateNetworkInterface, CreateNetworkInterfacePermission, and for routing the calls
+//! [`routing`] names, with the ID-fixing variants), so
 //! every rule the API enforces is enforced on a file too, and a refusal names the entry.
 
 use std::collections::{HashMap, HashSet};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::{Ipv4Net, Ipv6Net};
+
+mod routing;
 
 use super::format::*;
 use crate::error::{AddressProblem, Ec2Error};
@@ -66,6 +69,16 @@ pub fn import_world(
     for (i, subnet) in snapshot.subnets.iter().enumerate() {
         import.subnet(i, subnet)?;
     }
+    // Before the rules and routes that may name them.
+    for (i, list) in snapshot.prefix_lists.iter().enumerate() {
+        import.prefix_list(i, list)?;
+    }
+    for (i, gateway) in snapshot.internet_gateways.iter().enumerate() {
+        import.internet_gateway(i, gateway)?;
+    }
+    for (i, gateway) in snapshot.egress_only_internet_gateways.iter().enumerate() {
+        import.egress_only_internet_gateway(i, gateway)?;
+    }
     // Groups first, rules second: a rule may name any group of its VPC, listed later too.
     let mut group_ids = Vec::with_capacity(snapshot.security_groups.len());
     let mut default_groups = HashMap::new();
@@ -91,6 +104,15 @@ pub fn import_world(
     }
     for (i, perm) in snapshot.interface_permissions.iter().enumerate() {
         import.permission(i, perm)?;
+    }
+    // Last: a route may target an interface.
+    let mut mains = HashMap::new();
+    for (i, table) in snapshot.route_tables.iter().enumerate() {
+        import.route_table(i, table, &mut mains)?;
+    }
+    let (mut defaults, mut listed) = (HashMap::new(), HashSet::new());
+    for (i, acl) in snapshot.network_acls.iter().enumerate() {
+        import.network_acl(i, acl, &mut defaults, &mut listed)?;
     }
     world.settle();
     Ok(world)

@@ -2,14 +2,16 @@
 //! written by the admin `state` endpoint and by persistence, so a state can be captured and
 //! replayed.
 //!
-//! A [`Snapshot`] is JSON: `accounts` → `regions` → one [`WorldSnapshot`] each, listing VPCs,
-//! subnets, security groups (with their rules), network interfaces and interface permissions.
+//! A [`Snapshot`] is JSON: `accounts` → `regions` → one [`WorldSnapshot`] each, listing DHCP
+//! options, VPCs, subnets, security groups (with their rules), network interfaces, interface
+//! permissions, prefix lists, internet and egress-only gateways, route tables and network ACLs.
 //! Any ID may be fixed by the file (8 or 17 hex digits: `subnet-b2a249da`) or left out, and
 //! then the world draws one as the API would.
 //!
 //! [`import_world`] builds a world through the model's own operations — CreateVpc,
 //! CreateSubnet, ModifySubnetAttribute, CreateSecurityGroup, AuthorizeSecurityGroup*,
-//! CreateNetworkInterface, CreateNetworkInterfacePermission, with the ID-fixing variants —
+//! CreateNetworkInterface, CreateNetworkInterfacePermission, CreateRouteTable, CreateRoute,
+//! CreateNetworkAclEntry and the rest, with the ID-fixing variants —
 //! so every rule the API enforces is enforced on a file too, and a refusal names the entry:
 //! `accounts[123456789012].regions[ap-southeast-1].subnets[2] (subnet-b2a249da): …`. The
 //! world is built fresh and only returned whole: nothing is ever half-loaded.
@@ -20,8 +22,8 @@
 //! addresses on every run, and a state file reloaded after a restart does not replay the IDs
 //! it already holds (as reseeding from the seed alone would).
 //!
-//! Three files: [`format`] (the types and their JSON), [`export`] (worlds → snapshot) and
-//! [`import`] (snapshot → worlds). The model knows nothing of this format.
+//! Three parts: [`format`] (the types and their JSON), [`export`] (worlds → snapshot) and
+//! [`import`] (snapshot → worlds, with the routing layer in `import/routing.rs`). The model knows nothing of this format.
 
 pub mod export;
 pub mod format;

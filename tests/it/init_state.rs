@@ -269,6 +269,78 @@ async fn every_kind_of_entry_loads() {
         )
         .await;
     retry.err400("IdempotentParameterMismatch");
+
+    // The routing layer: gateways attached, tables with their routes (two blackholes: one
+    // interface is unattached, the other gone) and associations, ACLs with their rules, the prefix list at
+    // its version, each under the file's IDs.
+    let tables = server
+        .call("DescribeRouteTables", &[("RouteTableId.1", "rtb-bbbbbbbb")])
+        .await;
+    let table = &tables.ok().items("routeTableSet")[0];
+    assert_eq!(
+        table.all("gatewayId"),
+        ["igw-88888888", "local", "local", "igw-88888888"],
+        "{}",
+        tables.body
+    );
+    assert_eq!(
+        table.all("state"),
+        [
+            "associated",
+            "associated",
+            "active",
+            "active",
+            "active",
+            "active",
+            "blackhole",
+            "blackhole"
+        ]
+    );
+    assert_eq!(
+        table.all("routeTableAssociationId"),
+        ["rtbassoc-bbbbbbbb", "rtbassoc-bbbbbbbc"]
+    );
+    let main = server
+        .call(
+            "DescribeRouteTables",
+            &[
+                ("Filter.1.Name", "association.main"),
+                ("Filter.1.Value.1", "true"),
+                ("Filter.2.Name", "vpc-id"),
+                ("Filter.2.Value.1", "vpc-11111111"),
+            ],
+        )
+        .await;
+    // The table's own ID and its main association's.
+    assert_eq!(
+        main.ok().all("routeTableId"),
+        ["rtb-aaaaaaaa", "rtb-aaaaaaaa"]
+    );
+    assert_eq!(
+        main.ok().text("routeTableAssociationId"),
+        "rtbassoc-aaaaaaaa"
+    );
+    let gateways = server.call("DescribeInternetGateways", &[]).await;
+    assert_eq!(gateways.ok().items("internetGatewaySet").len(), 3);
+    let acl = server
+        .call("DescribeNetworkAcls", &[("NetworkAclId.1", "acl-dddddddd")])
+        .await;
+    // Egress first, each direction by number, with the final `*` rules (IPv4 and IPv6).
+    assert_eq!(
+        acl.ok().all("ruleNumber"),
+        ["100", "32767", "32768", "100", "110", "32767", "32768"]
+    );
+    assert_eq!(
+        acl.ok().text("networkAclAssociationId"),
+        "aclassoc-dddddddd"
+    );
+    let list = server
+        .call(
+            "DescribeManagedPrefixLists",
+            &[("PrefixListId.1", "pl-77777777")],
+        )
+        .await;
+    assert_eq!(list.ok().text("version"), "3");
 }
 
 /// Each kind of invalid file, and the entry and words its refusal must contain.
@@ -359,6 +431,36 @@ const INVALID: &[(&str, &str, &str)] = &[
         "unknown-interface-permission",
         "interfacePermissions[0]",
         "eni-99999999' does not exist",
+    ),
+    (
+        "two-main-route-tables",
+        "routeTables[1] (rtb-22222222)",
+        "routeTables[0] already is it",
+    ),
+    (
+        "route-to-detached-gateway",
+        "routeTables[0] (rtb-11111111).routes[0]",
+        "belong to different networks",
+    ),
+    (
+        "active-route-marked-blackhole",
+        "routeTables[0] (rtb-11111111).routes[0]",
+        "marked blackhole, but its target is there",
+    ),
+    (
+        "acl-entry-without-ports",
+        "networkAcls[0] (acl-11111111).entries[0]",
+        "PortRange.From and PortRange.To are required",
+    ),
+    (
+        "subnet-in-two-acls",
+        "networkAcls[1] (acl-22222222).associations[0]",
+        "another entry already lists it",
+    ),
+    (
+        "prefix-list-over-max-entries",
+        "prefixLists[0] (pl-11111111)",
+        "more entries than its maximum of 1",
     ),
     ("bad-account", "accounts[12345]", "12 digits"),
     ("bad-region", "regions[mars-north-1]", "unknown region"),

@@ -216,6 +216,13 @@ async fn describe_all(server: &Binary) -> Vec<String> {
         "DescribeNetworkInterfaces",
         "DescribeNetworkInterfacePermissions",
         "DescribeTags",
+        "DescribeDhcpOptions",
+        "DescribeSecurityGroupRules",
+        "DescribeManagedPrefixLists",
+        "DescribeInternetGateways",
+        "DescribeEgressOnlyInternetGateways",
+        "DescribeRouteTables",
+        "DescribeNetworkAcls",
     ] {
         let (status, body) = server.call(action, &[]).await;
         assert_eq!(status, 200, "{action}: {body}");
@@ -224,7 +231,8 @@ async fn describe_all(server: &Binary) -> Vec<String> {
     out
 }
 
-/// A VPC, a subnet, a group with a rule, and an interface: returns the interface ID.
+/// A VPC, a subnet, a group with a rule, routing (a gateway, a table, an ACL) and an
+/// interface: returns the interface ID.
 async fn build_some_state(server: &Binary) -> String {
     let vpc = server
         .ok(
@@ -273,6 +281,74 @@ async fn build_some_state(server: &Binary) -> String {
                 ("IpPermissions.1.FromPort", "443"),
                 ("IpPermissions.1.ToPort", "443"),
                 ("IpPermissions.1.IpRanges.1.CidrIp", "0.0.0.0/0"),
+            ],
+        )
+        .await;
+    // The routing layer: a gateway, a table routing to it for the subnet, an ACL with a rule.
+    let igw = server
+        .ok("CreateInternetGateway", &[])
+        .await
+        .text("internetGatewayId");
+    server
+        .ok(
+            "AttachInternetGateway",
+            &[("InternetGatewayId", &igw), ("VpcId", &vpc)],
+        )
+        .await;
+    let table = server
+        .ok("CreateRouteTable", &[("VpcId", &vpc)])
+        .await
+        .text("routeTableId");
+    server
+        .ok(
+            "CreateRoute",
+            &[
+                ("RouteTableId", &table),
+                ("DestinationCidrBlock", "0.0.0.0/0"),
+                ("GatewayId", &igw),
+            ],
+        )
+        .await;
+    server
+        .ok(
+            "AssociateRouteTable",
+            &[("RouteTableId", &table), ("SubnetId", &subnet)],
+        )
+        .await;
+    let acl = server
+        .ok("CreateNetworkAcl", &[("VpcId", &vpc)])
+        .await
+        .text("networkAclId");
+    server
+        .ok(
+            "CreateNetworkAclEntry",
+            &[
+                ("NetworkAclId", &acl),
+                ("RuleNumber", "100"),
+                ("Protocol", "tcp"),
+                ("RuleAction", "allow"),
+                ("Egress", "false"),
+                ("CidrBlock", "0.0.0.0/0"),
+                ("PortRange.From", "443"),
+                ("PortRange.To", "443"),
+            ],
+        )
+        .await;
+    let acls = server
+        .ok(
+            "DescribeNetworkAcls",
+            &[
+                ("Filter.1.Name", "association.subnet-id"),
+                ("Filter.1.Value.1", &subnet),
+            ],
+        )
+        .await;
+    server
+        .ok(
+            "ReplaceNetworkAclAssociation",
+            &[
+                ("AssociationId", &acls.text("networkAclAssociationId")),
+                ("NetworkAclId", &acl),
             ],
         )
         .await;
