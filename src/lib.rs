@@ -80,6 +80,12 @@ pub struct Config {
     /// Where the state is written after every change (`--state-file`), with what the file
     /// held at startup (see [`state::StateFile::open`]).
     pub state_file: Option<std::sync::Arc<state::StateFile>>,
+    /// Timeouts and the connection cap of the HTTP layer (`--header-timeout`,
+    /// `--body-timeout`, `--idle-timeout`, `--shutdown-timeout`, `--max-connections`).
+    pub limits: server::Limits,
+    /// Who may call the admin endpoints besides health and ready (`--admin-host`,
+    /// `--admin-token`).
+    pub admin: admin::AdminAccess,
 }
 
 impl Config {
@@ -99,6 +105,8 @@ impl Config {
             auth: auth::AuthConfig::permissive(),
             init: None,
             state_file: None,
+            limits: server::Limits::default(),
+            admin: admin::AdminAccess::default(),
         })
     }
 }
@@ -113,20 +121,33 @@ impl Default for Config {
             auth: auth::AuthConfig::permissive(),
             init: None,
             state_file: None,
+            limits: server::Limits::default(),
+            admin: admin::AdminAccess::default(),
         }
     }
 }
 
-/// Serves the EC2 API on `listener` until `shutdown` completes.
+/// Serves the EC2 API on `listener` until `shutdown` completes; then requests in flight get
+/// `config.limits.shutdown_timeout` to finish, and every connection left is closed.
 pub async fn serve(
     config: Config,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = server::router(app::AppState::new(&config));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let state = app::AppState::new(&config);
+    let guard = admin::Guard {
+        access: config.admin.clone(),
+        auth: state.auth.clone(),
+    };
+    let router = server::router_with(state.clone(), config.limits.clone(), guard);
+    server::connections::serve(
+        listener,
+        router,
+        config.limits,
+        server::refuser(state),
+        shutdown,
+    )
+    .await
 }
 
 /// The address a listener is bound to, as an endpoint URL for SDKs.
