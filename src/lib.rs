@@ -5,7 +5,9 @@
 //! A request flows through four layers, each in its own module:
 //!
 //! - [`server`]: axum front end. Decodes the form body and query string once, reads the
-//!   account and region from the SigV4 credential, looks the action up in the registry.
+//!   account and region from the SigV4 credential, looks the action up in the registry;
+//!   [`server::connections`] accepts and runs the HTTP/1 connections under it (timeouts,
+//!   connection cap, EC2 documents for what the HTTP parser refuses, shutdown deadline).
 //! - [`wire`]: [`wire::params`] walks EC2's flattened `Name.N.Member` parameters and reports
 //!   unknown ones; [`wire::xml`] writes replies and error documents.
 //! - [`actions`]: one typed request per EC2 action, grouped by resource family: parsed and
