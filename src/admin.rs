@@ -11,9 +11,25 @@
 //! `reset`, `state` and `summary` take `?account=…&region=…` (either or both) to select
 //! worlds. Every answer is JSON; a wrong method is 405 and an unknown path 404, both with a
 //! JSON error. Each request is logged as one line (method, path, status, latency).
+//!
+//! **Who may call them** ([`AdminAccess`], checked by [`guard`] before any endpoint but
+//! `health` and `ready`, which tell nothing about the worlds):
+//!
+//! - the `Host` must be an IP address, `localhost`, or a name given with `--admin-host`:
+//!   a web page that rebinds its own DNS name to this server's address sends its own name,
+//!   and is refused (403);
+//! - a `POST` must carry `Content-Type: application/json` or an [`ADMIN_HEADER`] header:
+//!   neither can be sent cross-site without a CORS preflight, which this server never
+//!   grants, so no web page can post a reset (403);
+//! - with `--admin-token`, `Authorization: Bearer TOKEN` is required; with `--auth strict`,
+//!   that token or a SigV4 signature by a configured key (401 otherwise).
+
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post, MethodRouter};
@@ -21,6 +37,7 @@ use axum::Router;
 use serde::Serialize;
 
 use crate::app::AppState;
+use crate::auth::{AuthConfig, AuthMode, SignedRequest};
 use crate::model::{regions, WorldFilter, WorldSummary};
 use crate::snapshot::export;
 use crate::sources::Stopwatch;
@@ -30,9 +47,49 @@ use crate::values::is_account_id;
 /// The prefix of ec2-mock's own endpoints; EC2 itself only ever uses `/`.
 pub const ADMIN_PREFIX: &str = "/_ec2-mock";
 
-/// The admin routes, to merge into the server's router.
-pub fn routes() -> Router<AppState> {
+/// The header a `POST` may carry, instead of a JSON content type, to show it is not a
+/// cross-site form (any value; `X-Ec2-Mock-Admin: 1`).
+pub const ADMIN_HEADER: &str = "x-ec2-mock-admin";
+
+/// Who may call the admin endpoints (see the module docs).
+#[derive(Clone, Default)]
+pub struct AdminAccess {
+    /// Host names accepted besides IP addresses and `localhost` (`--admin-host`), compared
+    /// without the port and case-insensitively.
+    pub hosts: Vec<String>,
+    /// The bearer token every guarded request must carry (`--admin-token`).
+    pub token: Option<String>,
+}
+
+// By hand, so that `Config`'s Debug never prints the token.
+impl fmt::Debug for AdminAccess {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AdminAccess")
+            .field("hosts", &self.hosts)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// What [`guard`] checks requests against.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    pub access: AdminAccess,
+    pub auth: Arc<AuthConfig>,
+}
+
+/// The admin routes with the default [`AdminAccess`], to merge into the server's router.
+pub fn routes(auth: Arc<AuthConfig>) -> Router<AppState> {
+    routes_with(Guard {
+        access: AdminAccess::default(),
+        auth,
+    })
+}
+
+/// The admin routes, every request checked by [`guard`] against `guard`.
+pub fn routes_with(guard_with: Guard) -> Router<AppState> {
     let path = |name: &str| format!("{ADMIN_PREFIX}/{name}");
+    let guard_with = Arc::new(guard_with);
     Router::new()
         .route(&path("health"), only("GET", get(health)))
         .route(&path("ready"), only("GET", get(ready)))
@@ -42,7 +99,142 @@ pub fn routes() -> Router<AppState> {
         .route(ADMIN_PREFIX, any(not_found))
         .route(&path(""), any(not_found))
         .route(&path("{*rest}"), any(not_found))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            guard(guard_with.clone(), request, next)
+        }))
         .layer(axum::middleware::from_fn(log_request))
+}
+
+/// The largest admin request body read to check its signature; admin endpoints take none.
+const MAX_ADMIN_BODY: usize = 64 * 1024;
+
+/// Refuses a request to a guarded endpoint whose `Host`, form or credentials do not pass
+/// (see the module docs); `health`, `ready` and unknown paths are answered as they are.
+async fn guard(with: Arc<Guard>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let open = [
+        format!("{ADMIN_PREFIX}/health"),
+        format!("{ADMIN_PREFIX}/ready"),
+    ];
+    let guarded = ["reset", "state", "summary"]
+        .iter()
+        .any(|name| path == format!("{ADMIN_PREFIX}/{name}"));
+    if open.iter().any(|p| p == path) || !guarded {
+        return next.run(request).await;
+    }
+    if let Some(host) = request.headers().get(header::HOST) {
+        let host = host.to_str().unwrap_or_default();
+        if !host_allowed(host, &with.access.hosts) {
+            return error(
+                StatusCode::FORBIDDEN,
+                "ForbiddenHost",
+                &format!(
+                    "Host '{}' is not this server's address or a loopback name; allow it with --admin-host",
+                    host.escape_default()
+                ),
+            );
+        }
+    }
+    if request.method() == Method::POST && !declares_itself(request.headers()) {
+        return error(
+            StatusCode::FORBIDDEN,
+            "CrossSiteRequest",
+            &format!("an admin POST must carry Content-Type: application/json or an {ADMIN_HEADER} header"),
+        );
+    }
+    let needs_credentials = with.access.token.is_some() || with.auth.mode() == AuthMode::Strict;
+    if !needs_credentials {
+        return next.run(request).await;
+    }
+    let bearer = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if let (Some(given), Some(token)) = (bearer, with.access.token.as_deref()) {
+        if constant_time_eq(given.trim().as_bytes(), token.as_bytes()) {
+            return next.run(request).await;
+        }
+        return unauthorized("the bearer token is not the --admin-token");
+    }
+    if bearer.is_some() || with.auth.mode() != AuthMode::Strict {
+        return unauthorized("this endpoint needs Authorization: Bearer <--admin-token>");
+    }
+    // Strict mode: a SigV4 signature by a configured key, over the whole request.
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_ADMIN_BODY).await else {
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "RequestEntityTooLarge",
+            "admin endpoints take no request body",
+        );
+    };
+    let signed = SignedRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        headers: &parts.headers,
+        body: &body,
+    };
+    if let Err(e) = with
+        .auth
+        .authenticate(&signed, crate::sources::wall_clock())
+    {
+        return unauthorized(&format!(
+            "with --auth strict, admin endpoints need --admin-token's bearer token or a SigV4 signature by a configured key ({}: {e})",
+            e.code()
+        ));
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(body)))
+        .await
+}
+
+fn unauthorized(message: &str) -> Response {
+    let mut response = error(StatusCode::UNAUTHORIZED, "Unauthorized", message);
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
+}
+
+/// A `Host` no DNS rebinding can produce: an IP address (any: a page can only be served
+/// from an IP literal by whoever holds that address), `localhost`, or an allowed name.
+fn host_allowed(host: &str, allowed: &[String]) -> bool {
+    let name = match host.strip_prefix('[') {
+        // `[::1]:4566`
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        }),
+    };
+    let name = name.trim_end_matches('.');
+    name.parse::<IpAddr>().is_ok()
+        || name.eq_ignore_ascii_case("localhost")
+        || allowed
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(name) || a.eq_ignore_ascii_case(host))
+}
+
+/// Whether a POST shows it is not a cross-site form: a JSON content type or the admin
+/// header. (Forms can only send `application/x-www-form-urlencoded`, `multipart/form-data`
+/// and `text/plain`, and no custom header, without a preflight.)
+fn declares_itself(headers: &HeaderMap) -> bool {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    json || headers.contains_key(ADMIN_HEADER)
+}
+
+/// Compares without stopping at the first difference, so the time taken does not tell how
+/// much of a guessed token was right.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A route answering any other method with a JSON 405 naming the one it takes.
@@ -297,4 +489,41 @@ async fn summary(State(state): State<AppState>, uri: Uri) -> Response {
     total.insert("ipv6Addresses".into(), totals.ipv6_addresses.into());
     body.insert("totals".into(), serde_json::Value::Object(total));
     json(StatusCode::OK, &serde_json::Value::Object(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_no_rebinding_can_produce() {
+        let allowed = vec!["ec2-mock".to_owned()];
+        for ok in [
+            "127.0.0.1:4566",
+            "localhost",
+            "LOCALHOST:4566",
+            "[::1]:4566",
+            "10.1.2.3:80",
+            "0.0.0.0",
+            "ec2-mock:4566",
+            "localhost.",
+        ] {
+            assert!(host_allowed(ok, &allowed), "{ok}");
+        }
+        for bad in [
+            "evil.example:4566",
+            "ec2-mock.evil.example",
+            "localhost.evil",
+            "",
+        ] {
+            assert!(!host_allowed(bad, &allowed), "{bad}");
+        }
+    }
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(constant_time_eq(b"s3cret", b"s3cret"));
+        assert!(!constant_time_eq(b"s3cret", b"s3cre"));
+        assert!(!constant_time_eq(b"s3cret", b"s3creT"));
+    }
 }

@@ -115,6 +115,27 @@ pub enum Ec2Error {
     RequestEntityTooLarge {
         limit: usize,
     },
+    /// A `Version` other than the one API version this server speaks; EC2's code and message
+    /// for a version it does not have.
+    NoSuchVersion(String),
+    /// An HTTP method the Query API does not take (it takes GET and POST).
+    MethodNotAllowed(String),
+    /// A request line longer than the HTTP layer accepts (HTTP 414). Like
+    /// `RequestEntityTooLarge`, EC2's front end refuses these before the API, so the code
+    /// follows HTTP's reason phrase.
+    RequestUriTooLong,
+    /// A request head with too many header fields, or too large altogether (HTTP 431).
+    RequestHeaderFieldsTooLarge,
+    /// A request the HTTP layer cannot parse: a malformed request line, header or
+    /// `Content-Length`.
+    MalformedHttpRequest,
+    /// A request body that did not arrive within the body timeout.
+    RequestTimeout {
+        seconds: u64,
+    },
+    /// The server is at its connection limit (`--max-connections`); clients retry it, as
+    /// they retry EC2's own `Unavailable`.
+    Unavailable,
     /// The server could not do its own part (`--state-file` could not be written); EC2's
     /// code for its own failures, which clients retry.
     InternalError(String),
@@ -226,6 +247,13 @@ impl Ec2Error {
             NetworkAclEntryAlreadyExists(_) => "NetworkAclEntryAlreadyExists",
             NetworkAclEntryNotFound(_) => "InvalidNetworkAclEntry.NotFound",
             PrefixListVersionMismatch { .. } => "PrefixListVersionMismatch",
+            NoSuchVersion(_) => "NoSuchVersion",
+            MethodNotAllowed(_) => "MethodNotAllowed",
+            RequestUriTooLong => "RequestURITooLong",
+            RequestHeaderFieldsTooLarge => "RequestHeaderFieldsTooLarge",
+            MalformedHttpRequest => "MalformedHTTPRequest",
+            RequestTimeout { .. } => "RequestTimeout",
+            Unavailable => "Unavailable",
         }
     }
 
@@ -241,6 +269,12 @@ impl Ec2Error {
             IncompleteSignature(_) | RequestExpired => 400,
             RequestEntityTooLarge { .. } => 413,
             InternalError(_) => 500,
+            MethodNotAllowed(_) => 405,
+            RequestTimeout { .. } => 408,
+            RequestUriTooLong => 414,
+            RequestHeaderFieldsTooLarge => 431,
+            Unavailable => 503,
+            NoSuchVersion(_) | MalformedHttpRequest => 400,
             MissingAction
             | InvalidAction(_)
             | UnknownParameter(_)
@@ -435,6 +469,34 @@ impl fmt::Display for Ec2Error {
             RequestEntityTooLarge { limit } => write!(
                 f,
                 "The request body exceeds the limit of {limit} bytes; send less data per request"
+            ),
+            NoSuchVersion(version) => write!(
+                f,
+                "The requested version ({version}) of service AmazonEC2 does not exist"
+            ),
+            MethodNotAllowed(method) => write!(
+                f,
+                "The HTTP method {method} is not allowed; the EC2 Query API takes GET and POST"
+            ),
+            RequestUriTooLong => write!(
+                f,
+                "The request line is too long; send long parameter lists as a POST form body"
+            ),
+            RequestHeaderFieldsTooLarge => write!(
+                f,
+                "The request has too many header fields, or they are too large"
+            ),
+            MalformedHttpRequest => write!(
+                f,
+                "The request could not be parsed as HTTP/1.1 (request line, header or Content-Length)"
+            ),
+            RequestTimeout { seconds } => write!(
+                f,
+                "The request body did not arrive within {seconds} seconds"
+            ),
+            Unavailable => write!(
+                f,
+                "The server is at its connection limit; retry the request"
             ),
             TagKeyMalformed(key) => write!(
                 f,

@@ -5,7 +5,9 @@
 //! A request flows through four layers, each in its own module:
 //!
 //! - [`server`]: axum front end. Decodes the form body and query string once, reads the
-//!   account and region from the SigV4 credential, looks the action up in the registry.
+//!   account and region from the SigV4 credential, looks the action up in the registry;
+//!   [`server::connections`] accepts and runs the HTTP/1 connections under it (timeouts,
+//!   connection cap, EC2 documents for what the HTTP parser refuses, shutdown deadline).
 //! - [`wire`]: [`wire::params`] walks EC2's flattened `Name.N.Member` parameters and reports
 //!   unknown ones; [`wire::xml`] writes replies and error documents.
 //! - [`actions`]: one typed request per EC2 action, grouped by resource family: parsed and
@@ -81,6 +83,12 @@ pub struct Config {
     /// Where the state is written after every change (`--state-file`), with what the file
     /// held at startup (see [`state::StateFile::open`]).
     pub state_file: Option<std::sync::Arc<state::StateFile>>,
+    /// Timeouts and the connection cap of the HTTP layer (`--header-timeout`,
+    /// `--body-timeout`, `--idle-timeout`, `--shutdown-timeout`, `--max-connections`).
+    pub limits: server::Limits,
+    /// Who may call the admin endpoints besides health and ready (`--admin-host`,
+    /// `--admin-token`).
+    pub admin: admin::AdminAccess,
 }
 
 impl Config {
@@ -100,6 +108,8 @@ impl Config {
             auth: auth::AuthConfig::permissive(),
             init: None,
             state_file: None,
+            limits: server::Limits::default(),
+            admin: admin::AdminAccess::default(),
         })
     }
 }
@@ -114,20 +124,33 @@ impl Default for Config {
             auth: auth::AuthConfig::permissive(),
             init: None,
             state_file: None,
+            limits: server::Limits::default(),
+            admin: admin::AdminAccess::default(),
         }
     }
 }
 
-/// Serves the EC2 API on `listener` until `shutdown` completes.
+/// Serves the EC2 API on `listener` until `shutdown` completes; then requests in flight get
+/// `config.limits.shutdown_timeout` to finish, and every connection left is closed.
 pub async fn serve(
     config: Config,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = server::router(app::AppState::new(&config));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let state = app::AppState::new(&config);
+    let guard = admin::Guard {
+        access: config.admin.clone(),
+        auth: state.auth.clone(),
+    };
+    let router = server::router_with(state.clone(), config.limits.clone(), guard);
+    server::connections::serve(
+        listener,
+        router,
+        config.limits,
+        server::refuser(state),
+        shutdown,
+    )
+    .await
 }
 
 /// The address a listener is bound to, as an endpoint URL for SDKs.

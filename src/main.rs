@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use tokio::net::TcpListener;
@@ -76,6 +77,61 @@ struct Cli {
     /// it atomically after every change, before the change's reply is sent.
     #[arg(long, env = "EC2_MOCK_STATE_FILE", value_name = "PATH")]
     state_file: Option<std::path::PathBuf>,
+
+    /// Seconds a client has to send a request's headers, from their first byte (or from
+    /// connecting, for its first request); a slower one is disconnected.
+    #[arg(long, env = "EC2_MOCK_HEADER_TIMEOUT", value_name = "SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
+
+    /// Seconds a request's body has to arrive whole; a slower one is answered 408
+    /// RequestTimeout and its connection closed.
+    #[arg(long, env = "EC2_MOCK_BODY_TIMEOUT", value_name = "SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    body_timeout: u64,
+
+    /// Seconds a keep-alive connection may wait for its next request (and a response for
+    /// its client to read it) before it is closed.
+    #[arg(long, env = "EC2_MOCK_IDLE_TIMEOUT", value_name = "SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout: u64,
+
+    /// Seconds requests in flight get to finish after SIGTERM/SIGINT before the connections
+    /// left are closed; a second signal exits at once.
+    #[arg(
+        long,
+        env = "EC2_MOCK_SHUTDOWN_TIMEOUT",
+        value_name = "SECS",
+        default_value_t = 10
+    )]
+    shutdown_timeout: u64,
+
+    /// Connections served at once; one more is answered 503 Unavailable and closed.
+    /// Default: the open-file limit (`ulimit -n`) less 64, at most 4096.
+    #[arg(long, env = "EC2_MOCK_MAX_CONNECTIONS", value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    max_connections: Option<u64>,
+
+    /// A Host name admin endpoints accept besides IP addresses and `localhost` (for a
+    /// container's service name). Repeatable; the variable takes a comma-separated list.
+    #[arg(
+        long = "admin-host",
+        env = "EC2_MOCK_ADMIN_HOSTS",
+        value_name = "HOST",
+        value_delimiter = ','
+    )]
+    admin_hosts: Vec<String>,
+
+    /// A bearer token admin endpoints (other than health and ready) then require:
+    /// `Authorization: Bearer TOKEN`. With --auth strict they require it or a SigV4
+    /// signature by a configured key.
+    #[arg(
+        long,
+        env = "EC2_MOCK_ADMIN_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    admin_token: Option<String>,
 }
 
 /// `--log-format`.
@@ -141,6 +197,32 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    config.limits = ec2_mock::server::Limits {
+        header_timeout: Duration::from_secs(cli.header_timeout),
+        body_timeout: Duration::from_secs(cli.body_timeout),
+        idle_timeout: Duration::from_secs(cli.idle_timeout),
+        shutdown_timeout: Duration::from_secs(cli.shutdown_timeout),
+        max_connections: cli.max_connections.map_or_else(
+            ec2_mock::server::connections::default_max_connections,
+            |n| usize::try_from(n).unwrap_or(usize::MAX),
+        ),
+    };
+    if cli
+        .admin_token
+        .as_deref()
+        .is_some_and(|t| t.trim().is_empty())
+    {
+        eprintln!("ec2-mock: --admin-token must not be empty");
+        return ExitCode::from(2);
+    }
+    config.admin = ec2_mock::admin::AdminAccess {
+        hosts: cli
+            .admin_hosts
+            .iter()
+            .map(|h| h.trim().to_owned())
+            .collect(),
+        token: cli.admin_token.map(|t| t.trim().to_owned()),
+    };
     // Before the port is bound: a state that does not load never serves, even briefly.
     if let Err(e) =
         ec2_mock::state::configure(&mut config, cli.init.as_deref(), cli.state_file.as_deref())
@@ -172,7 +254,13 @@ async fn main() -> ExitCode {
     };
     // The first stdout line is the endpoint, so scripts can start with --port 0 and read it.
     println!("{}", ec2_mock::endpoint_url(bound));
-    tracing::info!(%bound, region = config.region.name, account = %config.account_id, "ec2-mock listening");
+    tracing::info!(
+        %bound,
+        region = config.region.name,
+        account = %config.account_id,
+        max_connections = config.limits.max_connections,
+        "ec2-mock listening"
+    );
     match ec2_mock::serve(config, listener, shutdown).await {
         Ok(()) => {
             tracing::info!("ec2-mock stopped");
@@ -187,7 +275,9 @@ async fn main() -> ExitCode {
 
 /// Installs the SIGINT/SIGTERM handlers now and returns a future that completes on either.
 /// Installing before the endpoint is printed means a signal sent the moment a script reads
-/// the endpoint still stops the server cleanly instead of killing it.
+/// the endpoint still stops the server cleanly instead of killing it. After the first
+/// signal, a second one exits at once (status 128 + the signal, as a shell reports it),
+/// without waiting for the requests in flight.
 fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
@@ -195,9 +285,22 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     let mut int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
     Ok(async move {
         #[cfg(unix)]
-        tokio::select! {
-            _ = term.recv() => {},
-            _ = int.recv() => {},
+        {
+            tokio::select! {
+                _ = term.recv() => {},
+                _ = int.recv() => {},
+            }
+            tracing::info!("shutting down; a second SIGINT or SIGTERM exits at once");
+            tokio::spawn(async move {
+                let status = tokio::select! {
+                    _ = term.recv() => 128 + 15,
+                    _ = int.recv() => 128 + 2,
+                };
+                eprintln!(
+                    "ec2-mock: second signal, exiting without waiting for requests in flight"
+                );
+                std::process::exit(status);
+            });
         }
         #[cfg(not(unix))]
         {

@@ -4,11 +4,15 @@
 //! both land in [`respond`], which is plain Rust over bytes and headers so tests and the
 //! in-process API can use it without a socket.
 
+pub mod connections;
+
+use std::sync::Arc;
+
 use axum::body::{Body, HttpBody};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
+use axum::{Extension, Router};
 
 use crate::actions::registry::{self, Invocation};
 use crate::app::{AppState, Caller, Reply};
@@ -18,27 +22,76 @@ use crate::model::regions;
 use crate::sources::{self, Stopwatch};
 use crate::wire::params::Params;
 use crate::wire::xml::error_document;
+pub use connections::Limits;
 
 /// Request bodies larger than this are refused before they are read whole.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// The axum router of the whole server.
+/// The one API version this server speaks: the namespace of its replies.
+pub const API_VERSION: &str = "2016-11-15";
+
+/// The axum router of the whole server, with the default limits and admin access.
 pub fn router(state: AppState) -> Router {
+    let guard = crate::admin::Guard {
+        access: crate::admin::AdminAccess::default(),
+        auth: state.auth.clone(),
+    };
+    router_with(state, Limits::default(), guard)
+}
+
+/// The axum router of the whole server: the admin endpoints checked by `guard`, and the
+/// Query API with `limits`' body timeout.
+pub fn router_with(state: AppState, limits: Limits, guard: crate::admin::Guard) -> Router {
     Router::new()
-        .merge(crate::admin::routes())
+        .merge(crate::admin::routes_with(guard))
         .fallback(query_api)
+        .layer(Extension(Arc::new(limits)))
         .with_state(state)
 }
 
-async fn query_api(State(state): State<AppState>, request: Request<Body>) -> Response {
+/// The [`connections::Refuser`] of a server: an EC2 error reply in the default account and
+/// region, with a request ID of the server's stream, logged as every request is.
+pub fn refuser(state: AppState) -> connections::Refuser {
+    Arc::new(move |error: &Ec2Error| {
+        let started = Stopwatch::start();
+        let reply = Reply::error(
+            error,
+            state.new_request_id(),
+            Caller::defaults(&state),
+            None,
+        );
+        log_reply(&reply, &started);
+        reply
+    })
+}
+
+async fn query_api(
+    State(state): State<AppState>,
+    Extension(limits): Extension<Arc<Limits>>,
+    request: Request<Body>,
+) -> Response {
     let started = Stopwatch::start();
     let (parts, body) = request.into_parts();
-    let body = if parts.method == Method::GET || parts.method == Method::HEAD {
+    if parts.method != Method::GET && parts.method != Method::POST {
+        let reply = Reply::error(
+            &Ec2Error::MethodNotAllowed(parts.method.to_string()),
+            state.new_request_id(),
+            Caller::defaults(&state),
+            None,
+        );
+        log_reply(&reply, &started);
+        let mut response = reply.into_response();
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+        return response;
+    }
+    let body = if parts.method == Method::GET {
         BodyRead::Complete(Vec::new())
     } else {
-        read_body(&parts.headers, body).await
+        read_body(&parts.headers, body, limits.body_timeout).await
     };
-    let too_large = matches!(body, BodyRead::TooLarge);
+    let close = matches!(body, BodyRead::TooLarge | BodyRead::TimedOut);
     let reply = match body {
         BodyRead::Complete(body) => respond(
             &state,
@@ -62,9 +115,31 @@ async fn query_api(State(state): State<AppState>, request: Request<Body>) -> Res
             Caller::defaults(&state),
             None,
         ),
+        BodyRead::TimedOut => Reply::error(
+            &Ec2Error::RequestTimeout {
+                seconds: limits.body_timeout.as_secs(),
+            },
+            state.new_request_id(),
+            Caller::defaults(&state),
+            None,
+        ),
     };
     // With --state-file, a change is on disk before its success is sent.
     let reply = persist_before_reply(&state, reply).await;
+    log_reply(&reply, &started);
+    let mut response = reply.into_response();
+    if close {
+        // The rest of the body is never read, so this connection cannot carry another
+        // request: say so, and the client opens a new one instead of sending more here.
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+/// The `request` log line every EC2 request gets, refused ones included.
+pub(crate) fn log_reply(reply: &Reply, started: &Stopwatch) {
     tracing::info!(
         action = reply.action.unwrap_or("-"),
         account = %reply.caller.account_id,
@@ -74,15 +149,6 @@ async fn query_api(State(state): State<AppState>, request: Request<Body>) -> Res
         latency_us = started.elapsed().as_micros() as u64,
         "request"
     );
-    let mut response = reply.into_response();
-    if too_large {
-        // The rest of the body is never read, so this connection cannot carry another
-        // request: say so, and the client opens a new one instead of sending more here.
-        response
-            .headers_mut()
-            .insert(header::CONNECTION, HeaderValue::from_static("close"));
-    }
-    response
 }
 
 /// How long the unread rest of a refused body is still received (and dropped) after the
@@ -98,14 +164,24 @@ enum BodyRead {
     Complete(Vec<u8>),
     TooLarge,
     Broken,
+    /// The whole body did not arrive within the body timeout.
+    TimedOut,
 }
 
 /// Reads the request body, never more than [`MAX_BODY_BYTES`] of it.
 ///
 /// A declared `Content-Length` over the limit is refused before any of the body is read; a
 /// chunked body is read until it passes the limit. Either way the refusal is answered at
-/// once and the unread rest goes to [`linger`], never into memory.
-async fn read_body(headers: &HeaderMap, body: Body) -> BodyRead {
+/// once and the unread rest goes to [`linger`], never into memory. A body that has not
+/// arrived whole within `timeout` is refused too (a client that stops halfway would
+/// otherwise hold its connection, and a graceful shutdown, forever).
+async fn read_body(headers: &HeaderMap, body: Body, timeout: std::time::Duration) -> BodyRead {
+    tokio::time::timeout(timeout, read_body_whole(headers, body))
+        .await
+        .unwrap_or(BodyRead::TimedOut)
+}
+
+async fn read_body_whole(headers: &HeaderMap, body: Body) -> BodyRead {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -187,8 +263,12 @@ pub fn respond(
     let request_id = state.new_request_id();
     let refuse =
         |e: &Ec2Error, caller: Caller, action| Reply::error(e, request_id.clone(), caller, action);
-    // Strict mode checks the signature over the raw request before anything is decoded, so an
-    // unauthenticated client learns nothing about its parameters. (Admin endpoints are routed
+    // The parameters are decoded and checked first (a key given twice, a character XML
+    // cannot carry, bytes that are not UTF-8), so that what a signature covers has one
+    // meaning only: SigV4 sorts repeated keys by value, so a reordered repeat still
+    // verifies. Decoding reveals nothing about the server's state. One exception keeps the
+    // README's auth table true: in strict mode a request with no credentials at all still
+    // gets `MissingParameter`, whatever its parameters. (Admin endpoints are routed
     // elsewhere and never get here.)
     let signed = SignedRequest {
         method: method.as_str(),
@@ -197,22 +277,20 @@ pub fn respond(
         headers,
         body,
     };
+    let params = match decode_params(query, body) {
+        Ok(p) => p,
+        Err(e) => {
+            let e = match state.auth.authenticate(&signed, sources::wall_clock()) {
+                Err(missing @ Ec2Error::MissingParameter(_)) => missing,
+                _ => e,
+            };
+            return refuse(&e, Caller::defaults(state), None);
+        }
+    };
     let verified = match state.auth.authenticate(&signed, sources::wall_clock()) {
         Ok(v) => v,
         Err(e) => return refuse(&e, Caller::defaults(state), None),
     };
-    let mut pairs = match query {
-        Some(q) => match Params::decode_form(q.as_bytes()) {
-            Ok(p) => p,
-            Err(e) => return refuse(&e, Caller::defaults(state), None),
-        },
-        None => Vec::new(),
-    };
-    match Params::decode_form(body) {
-        Ok(p) => pairs.extend(p),
-        Err(e) => return refuse(&e, Caller::defaults(state), None),
-    }
-    let params = Params::from_pairs(pairs);
     let caller = match identify_caller(state, headers, &params, verified.as_ref()) {
         Ok(c) => c,
         Err(e) => return refuse(&e, Caller::defaults(state), None),
@@ -229,6 +307,14 @@ pub fn respond(
             error_code: sts.error_code,
             caller,
         };
+    }
+    // A missing Version is served as this one: EC2 documents the parameter as required,
+    // but many curl users leave it out. A wrong one is refused as EC2 refuses a version it
+    // does not have, since the client expects another API's shapes.
+    if let Some(version) = params.peek("Version") {
+        if version != API_VERSION {
+            return refuse(&Ec2Error::NoSuchVersion(version.to_owned()), caller, None);
+        }
     }
     let entry = match registry::lookup(params.peek("Action")) {
         Ok(entry) => entry,
@@ -253,6 +339,17 @@ pub fn respond(
         },
         Err(e) => refuse(&e, caller, Some(entry.name)),
     }
+}
+
+/// The query string's pairs, then the form body's, as one parameter set (see
+/// [`Params::from_pairs`] for what is refused).
+fn decode_params(query: Option<&str>, body: &[u8]) -> Result<Params, Ec2Error> {
+    let mut pairs = match query {
+        Some(q) => Params::decode_form(q.as_bytes())?,
+        None => Vec::new(),
+    };
+    pairs.extend(Params::decode_form(body)?);
+    Params::from_pairs(pairs)
 }
 
 /// Makes a successful changing reply durable before it is sent: with a state file, a

@@ -8,7 +8,8 @@
 //!
 //! **Durability.** With a state file, every EC2 request that changed something (a success of
 //! an action the registry marks as changing) and every admin reset writes the whole state
-//! before its reply is sent: to `PATH.tmp`, fsync, rename over `PATH`, fsync the directory.
+//! before its reply is sent: to `PATH.tmp` (created afresh, never through a symlink, mode
+//! 0600), fsync, rename over `PATH`, fsync the directory.
 //! A rename is atomic, so `PATH` is always a complete state (the old one or the new one,
 //! never a torn mix), and `PATH.tmp` is never read. Hence a success the client received is
 //! on disk, even if the process is killed (`kill -9`) or the machine loses power right after.
@@ -140,7 +141,7 @@ impl StateFile {
             Err(e) => return Err(fail(format!("cannot read it: {e}"))),
         };
         // A leftover PATH.tmp is a write that a crash interrupted: never read, replaced now.
-        File::create(&tmp)
+        create_temporary(&tmp)
             .and_then(|_| fs::remove_file(&tmp))
             .map_err(|e| fail(format!("cannot write {}: {e}", tmp.display())))?;
         Ok(StateFile {
@@ -162,17 +163,31 @@ impl StateFile {
 
     /// Replaces the file's contents atomically and durably (see the module docs).
     fn write(&self, bytes: &[u8]) -> io::Result<()> {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&self.tmp)?;
+        let mut file = create_temporary(&self.tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
         fs::rename(&self.tmp, &self.path)?;
         sync_dir(&self.dir)
     }
+}
+
+/// Creates `PATH.tmp` afresh, readable by the owner only (the state holds every account's
+/// resources), after removing whatever is there: a crashed write's leftover, or a link
+/// someone planted. `create_new` is `O_CREAT|O_EXCL`, which never follows a symlink, so a
+/// link planted between the removal and the creation makes the write fail instead of
+/// overwriting the link's target. The file keeps mode 0600 when renamed over `PATH`.
+fn create_temporary(tmp: &Path) -> io::Result<File> {
+    match fs::remove_file(tmp) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(tmp)
 }
 
 /// Makes a rename in `dir` durable: the directory entry itself is flushed.

@@ -103,7 +103,7 @@ mod tests {
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> Params {
-        Params::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+        Params::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()))).unwrap()
     }
 
     #[test]

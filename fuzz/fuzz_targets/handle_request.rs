@@ -4,7 +4,7 @@
 //!
 //! Input: up to `MAX_REQUESTS` requests, one per line (`\n`); in each, the first byte picks
 //! the action (one of the registry's, an unknown name, or none at all) and the rest is the form
-//! body, sent after `Action=X&` (so the body may still override it). A line is a request, so
+//! body, sent after `Action=X&` (a second `Action` in it is refused as a repeated key). A line is a request, so
 //! one input can be a scenario (create a VPC, a subnet in it, an interface in that, assign…).
 //! A line may go on with `\r` and an `Authorization` header value, then `\r` and a query
 //! string.

@@ -2,7 +2,8 @@
 //! every reader on names derived from the decoded keys, then `finish`. Never a panic, and:
 //! - decoding refuses only bytes that are not UTF-8 once decoded;
 //! - re-encoding the pairs and decoding again gives the same pairs;
-//! - `from_pairs` keeps each key once, with its last value;
+//! - `from_pairs` refuses exactly the sets with a repeated key or a character XML 1.0 cannot
+//!   carry (`InvalidParameterValue`), and otherwise keeps each key with its value;
 //! - readers agree with the pairs (`string`, `int`, `bool`), lists come in index order;
 //! - after every key has been read, `finish` accepts.
 
@@ -11,6 +12,7 @@
 use std::collections::BTreeMap;
 
 use ec2_mock::wire::params::{Params, Scope};
+use ec2_mock::wire::xml::is_xml_char;
 use libfuzzer_sys::fuzz_target;
 
 /// Segments walked per key at most, so a key of many dots costs a bounded amount.
@@ -36,10 +38,24 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(pairs, again, "round trip through {encoded:?}");
 
     let mut last: BTreeMap<String, String> = BTreeMap::new();
+    let mut repeated = false;
     for (k, v) in &pairs {
-        last.insert(k.clone(), v.clone());
+        repeated |= last.insert(k.clone(), v.clone()).is_some();
     }
-    let params = Params::from_pairs(pairs.clone());
+    let unencodable = pairs
+        .iter()
+        .any(|(k, v)| k.chars().chain(v.chars()).any(|c| !is_xml_char(c)));
+    let params = match Params::from_pairs(pairs.clone()) {
+        Ok(params) => {
+            assert!(!repeated && !unencodable, "accepted {pairs:?}");
+            params
+        }
+        Err(e) => {
+            assert_eq!(e.code(), "InvalidParameterValue");
+            assert!(repeated || unencodable, "refused {pairs:?}: {e:?}");
+            return;
+        }
+    };
 
     for (k, v) in &last {
         assert_eq!(params.peek(k), Some(v.as_str()), "peek {k:?}");
@@ -67,7 +83,7 @@ fuzz_target!(|data: &[u8]| {
     params.finish().expect("all keys read");
 
     // A fresh set, read only partly: `finish` names an unread, non-protocol key.
-    let params = Params::from_pairs(pairs);
+    let params = Params::from_pairs(pairs).expect("accepted above");
     if let Err(e) = params.finish() {
         assert_eq!(e.code(), "UnknownParameter");
     }

@@ -15,6 +15,7 @@ use super::import::import_world;
 use crate::model::clock::Clock;
 use crate::model::regions::{self, Region};
 use crate::values::is_account_id;
+use crate::wire::xml::is_xml_char;
 
 /// The format version this server writes and reads; a file may leave it out.
 pub const FORMAT_VERSION: u32 = 1;
@@ -639,6 +640,20 @@ impl Snapshot {
     pub fn from_json(text: &str) -> Result<Snapshot, LoadError> {
         let snapshot: Snapshot =
             serde_json::from_str(text).map_err(|e| LoadError::new("", e.to_string()))?;
+        // Every string a file holds may be echoed in a reply one day (tags, descriptions,
+        // names, IDs in errors): one that XML cannot carry is refused here, as a request
+        // with it is, rather than poisoning every Describe of the world.
+        let tree: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| LoadError::new("", e.to_string()))?;
+        if let Some((entry, c)) = non_xml_char(&tree, &mut String::new()) {
+            return Err(LoadError::new(
+                entry,
+                format!(
+                    "contains the character U+{:04X}, which XML replies cannot carry (control characters other than tab, line feed and carriage return, U+FFFE and U+FFFF)",
+                    c as u32
+                ),
+            ));
+        }
         if snapshot.version != FORMAT_VERSION {
             return Err(LoadError::new(
                 "version",
@@ -700,6 +715,57 @@ impl Snapshot {
             import_world(account, region, world, 0, Clock::System)?;
         }
         Ok(CheckedSnapshot(Arc::new(self)))
+    }
+}
+
+/// The first string (key or value) in `value` holding a character XML 1.0 cannot carry:
+/// where it is (`accounts[…].regions[…].vpcs[0].tags[Name]`, with such characters in keys
+/// spelt `U+XXXX`) and the character.
+fn non_xml_char(value: &serde_json::Value, path: &mut String) -> Option<(String, char)> {
+    use serde_json::Value;
+    let bad = |s: &str| s.chars().find(|&c| !is_xml_char(c));
+    match value {
+        Value::String(s) => bad(s).map(|c| (path.clone(), c)),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let len = path.len();
+            path.push_str(&format!("[{i}]"));
+            let found = non_xml_char(item, path);
+            path.truncate(len);
+            found
+        }),
+        Value::Object(map) => {
+            // Maps keyed by data (accounts, regions, tags) name their entries `[key]`.
+            let keyed = ["accounts", "regions", "tags"]
+                .iter()
+                .any(|k| path.ends_with(k) && !path.ends_with(&format!("[{k}]")));
+            map.iter().find_map(|(key, item)| {
+                let len = path.len();
+                let shown: String = key
+                    .chars()
+                    .map(|c| {
+                        if is_xml_char(c) {
+                            c.to_string()
+                        } else {
+                            format!("U+{:04X}", c as u32)
+                        }
+                    })
+                    .collect();
+                if keyed {
+                    path.push_str(&format!("[{shown}]"));
+                } else {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(&shown);
+                }
+                let found = bad(key)
+                    .map(|c| (path.clone(), c))
+                    .or_else(|| non_xml_char(item, path));
+                path.truncate(len);
+                found
+            })
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => None,
     }
 }
 

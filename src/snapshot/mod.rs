@@ -98,6 +98,34 @@ mod tests {
     }
 
     #[test]
+    fn strings_xml_cannot_carry_are_refused_naming_the_entry() {
+        let text = r#"{"accounts":{"123456789012":{"regions":{"us-east-1":{
+            "vpcs":[{"cidrBlock":"10.0.0.0/16","tags":{"Name":"a\u0001b"}}]}}}}}"#;
+        let err = Snapshot::from_json(text).unwrap_err();
+        assert_eq!(
+            err.entry,
+            "accounts[123456789012].regions[us-east-1].vpcs[0].tags[Name]"
+        );
+        assert!(err.message.contains("U+0001"), "{err}");
+        let text = r#"{"accounts":{"123456789012":{"regions":{"us-east-1":{
+            "securityGroups":[{"groupName":"web","description":"x\uffff"}]}}}}}"#;
+        let err = Snapshot::from_json(text).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "accounts[123456789012].regions[us-east-1].securityGroups[0].description: contains the character U+FFFF, which XML replies cannot carry (control characters other than tab, line feed and carriage return, U+FFFE and U+FFFF)"
+        );
+        // In a key too, spelt out in the entry's name.
+        let text = r#"{"accounts":{"123456789012":{"regions":{"us-east-1":{
+            "vpcs":[{"cidrBlock":"10.0.0.0/16","tags":{"k\u001b":"v"}}]}}}}}"#;
+        let err = Snapshot::from_json(text).unwrap_err();
+        assert!(err.entry.ends_with("tags[kU+001B]"), "{err}");
+        // Tab, LF and CR are fine.
+        let text = r#"{"accounts":{"123456789012":{"regions":{"us-east-1":{
+            "vpcs":[{"cidrBlock":"10.0.0.0/16","tags":{"Name":"a\tb\nc\rd"}}]}}}}}"#;
+        Snapshot::from_json(text).unwrap().check().unwrap();
+    }
+
+    #[test]
     fn the_digest_is_stable() {
         assert_eq!(import::digest(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(import::digest(b"a"), 0xaf63_dc4c_8601_ec8c);

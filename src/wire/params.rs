@@ -11,6 +11,7 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use crate::error::{Ec2Error, Ec2Result};
+use crate::wire::xml::is_xml_char;
 
 /// Keys every request may carry that belong to the protocol, not to the action.
 const PROTOCOL_KEYS: &[&str] = &[
@@ -41,13 +42,28 @@ pub struct Params {
 }
 
 impl Params {
-    /// Builds the parameter set; when a key repeats, the later pair wins (body after query).
-    pub fn from_pairs<I>(pairs: I) -> Self
+    /// Builds the parameter set from the decoded pairs (query first, then body), refusing
+    /// a key given twice and any key or value with a character XML 1.0 cannot carry.
+    ///
+    /// A repeated key is refused rather than resolved: SigV4's canonical query sorts
+    /// repeated keys by value, so a signed `GroupName=a&GroupName=b` still verifies with
+    /// its values swapped, and "the last one wins" would let anyone who sees the request
+    /// change its meaning without breaking the signature. Characters are checked here, on
+    /// the only way parameters come in, because replies echo them: a tag value with U+0001
+    /// would make every later DescribeTags of the account malformed XML.
+    pub fn from_pairs<I>(pairs: I) -> Ec2Result<Self>
     where
         I: IntoIterator<Item = (String, String)>,
     {
         let mut map = BTreeMap::new();
         for (k, v) in pairs {
+            check_xml_text(&k, &k)?;
+            check_xml_text(&k, &v)?;
+            if map.contains_key(&k) {
+                return Err(Ec2Error::InvalidParameterValue(format!(
+                    "The parameter {k} is given more than once; each parameter may appear only once in the query string and form body together"
+                )));
+            }
             map.insert(k, v);
         }
         let entries: Vec<(String, String)> = map.into_iter().collect();
@@ -55,7 +71,7 @@ impl Params {
             .iter()
             .map(|(k, _)| Cell::new(PROTOCOL_KEYS.contains(&k.as_str())))
             .collect();
-        Params { entries, used }
+        Ok(Params { entries, used })
     }
 
     /// Decodes an `application/x-www-form-urlencoded` string into pairs.
@@ -151,6 +167,32 @@ fn percent_decode(input: &[u8]) -> Ec2Result<String> {
                 "The request contains bytes that are not valid UTF-8; parameters must be UTF-8, percent-encoded".into(),
             )
         })
+}
+
+/// Refuses `text` (a value, or the key itself) if it holds a character XML 1.0 cannot
+/// carry, naming the parameter and the character's code point (the character itself cannot
+/// be shown in the error document).
+fn check_xml_text(param: &str, text: &str) -> Ec2Result<()> {
+    match text.chars().find(|&c| !is_xml_char(c)) {
+        None => Ok(()),
+        Some(c) => {
+            // The key may itself be the offender: name it with such characters spelt out.
+            let shown: String = param
+                .chars()
+                .map(|c| {
+                    if is_xml_char(c) {
+                        c.to_string()
+                    } else {
+                        format!("U+{:04X}", c as u32)
+                    }
+                })
+                .collect();
+            Err(Ec2Error::InvalidParameterValue(format!(
+                "Value for parameter {shown} is invalid. It contains the character U+{:04X}, which is not allowed (control characters other than tab, line feed and carriage return, U+FFFE and U+FFFF cannot be carried by XML)",
+                c as u32
+            )))
+        }
+    }
 }
 
 /// A view of the parameters under one dotted prefix (`""`, `PrivateIpAddresses.2.`, …).
@@ -283,7 +325,45 @@ mod tests {
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> Params {
-        Params::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+        Params::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()))).unwrap()
+    }
+
+    fn refusal(pairs: &[(&str, &str)]) -> Ec2Error {
+        Params::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string()))).unwrap_err()
+    }
+
+    #[test]
+    fn a_repeated_key_is_refused_naming_it() {
+        let e = refusal(&[("GroupName", "first-zz"), ("GroupName", "second-aa")]);
+        assert_eq!(e.code(), "InvalidParameterValue");
+        assert!(e.to_string().contains("GroupName"), "{e}");
+        // Equal values too: whether a repeat is harmless is not the server's guess to make.
+        let e = refusal(&[("Action", "DescribeVpcs"), ("Action", "DescribeVpcs")]);
+        assert!(e.to_string().contains("Action"), "{e}");
+    }
+
+    #[test]
+    fn characters_xml_cannot_carry_are_refused_in_keys_and_values() {
+        for bad in [
+            '\u{0}', '\u{1}', '\u{8}', '\u{B}', '\u{C}', '\u{1F}', '\u{FFFE}', '\u{FFFF}',
+        ] {
+            let value = format!("a{bad}b");
+            let e = refusal(&[("Tag.1.Value", &value)]);
+            assert_eq!(e.code(), "InvalidParameterValue");
+            let text = e.to_string();
+            assert!(text.contains("Tag.1.Value"), "{text}");
+            assert!(text.contains(&format!("U+{:04X}", bad as u32)), "{text}");
+            assert!(
+                !text.contains(bad),
+                "the message must not carry it: {text:?}"
+            );
+            let key = format!("Tag{bad}");
+            let text = refusal(&[(&key, "v")]).to_string();
+            assert!(!text.contains(bad), "{text:?}");
+        }
+        // Tab, LF, CR and everything else XML carries are values like any other.
+        let p = params(&[("Description", "a\tb\nc\rd \u{7F} \u{FFFD} \u{1F980}")]);
+        assert!(p.root().string("Description").is_some());
     }
 
     #[test]
@@ -384,11 +464,12 @@ mod tests {
         use super::*;
         use proptest::prelude::*;
 
-        /// Keys and values: any Unicode, and short strings dense in the characters the form
-        /// encoding treats specially (`&`, `=`, `%`, `+`, space), empty included.
+        /// Keys and values: any Unicode XML can carry, and short strings dense in the
+        /// characters the form encoding treats specially (`&`, `=`, `%`, `+`, space), empty
+        /// included.
         fn text() -> impl Strategy<Value = String> {
             prop_oneof![
-                any::<String>(),
+                any::<String>().prop_map(|s| s.chars().filter(|&c| is_xml_char(c)).collect()),
                 "[a-zA-Z0-9&=%+ .\u{e9}\u{1F980}-]{0,8}",
                 Just(String::new()),
             ]
@@ -416,18 +497,31 @@ mod tests {
                 let decoded = Params::decode_form(encoded.as_bytes()).unwrap();
                 prop_assert_eq!(&decoded, &pairs, "through {:?}", encoded);
 
-                // `from_pairs` keeps every key once, with the value of its last occurrence.
-                let mut last: BTreeMap<String, String> = BTreeMap::new();
+                // `from_pairs` keeps every key once, and refuses a key given twice.
+                let mut once: BTreeMap<String, String> = BTreeMap::new();
+                let mut repeated = None;
                 for (k, v) in &pairs {
-                    last.insert(k.clone(), v.clone());
+                    if once.insert(k.clone(), v.clone()).is_some() && repeated.is_none() {
+                        repeated = Some(k.clone());
+                    }
                 }
-                let params = Params::from_pairs(decoded);
-                prop_assert_eq!(params.entries.len(), last.len());
-                for (k, v) in &last {
-                    let read = params.root().string(k);
-                    prop_assert_eq!(read.as_deref(), Some(v.as_str()));
+                match (Params::from_pairs(decoded), repeated) {
+                    (Ok(params), None) => {
+                        prop_assert_eq!(params.entries.len(), once.len());
+                        for (k, v) in &once {
+                            let read = params.root().string(k);
+                            prop_assert_eq!(read.as_deref(), Some(v.as_str()));
+                        }
+                        prop_assert!(params.finish().is_ok());
+                    }
+                    (Err(e), Some(k)) => {
+                        prop_assert_eq!(e.code(), "InvalidParameterValue");
+                        prop_assert!(e.to_string().contains(&format!("parameter {k} is given")), "{}", e);
+                    }
+                    (result, repeated) => {
+                        prop_assert!(false, "{:?} with repeated key {:?}", result.map(|_| ()), repeated);
+                    }
                 }
-                prop_assert!(params.finish().is_ok());
             }
 
             #[test]
@@ -453,7 +547,8 @@ mod tests {
                     pairs.rotate_left(k);
                 }
                 let encoded = serde_urlencoded::to_string(&pairs).unwrap();
-                let params = Params::from_pairs(Params::decode_form(encoded.as_bytes()).unwrap());
+                let params =
+                    Params::from_pairs(Params::decode_form(encoded.as_bytes()).unwrap()).unwrap();
 
                 // A member with no values has no key at all, so it cannot be seen.
                 let expected: Vec<&Vec<String>> = lists.iter().filter(|l| !l.is_empty()).collect();

@@ -1,14 +1,39 @@
 //! The typed XML writer and the two EC2 envelopes (success and error).
 //!
-//! Elements are only ever opened through closures, so every start tag has its end tag and
-//! text is always escaped: malformed XML cannot be written with this API.
+//! Elements are only ever opened through closures, so every start tag has its end tag; text
+//! is always escaped, and a character XML 1.0 cannot carry (which no escape can carry
+//! either) is written as U+FFFD: malformed XML cannot be written with this API. Parameters
+//! holding such characters are refused when read (`wire::params`), and state files when
+//! loaded, so the replacement is only the last line of defence.
 
+use std::borrow::Cow;
 use std::fmt::Display;
 
 use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
 use crate::error::Ec2Error;
+
+/// Whether XML 1.0 can carry `c` at all (its `Char` production): tab, LF, CR, and
+/// everything from U+0020 except U+FFFE and U+FFFF (surrogates cannot occur in a `str`).
+/// Not even a character reference can carry the others, so a value holding one can never
+/// be echoed in a reply.
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= '\u{20}' && c != '\u{FFFE}' && c != '\u{FFFF}')
+}
+
+/// `text` with every character XML 1.0 cannot carry replaced by U+FFFD.
+pub fn xml_safe(text: &str) -> Cow<'_, str> {
+    if text.chars().all(is_xml_char) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(
+            text.chars()
+                .map(|c| if is_xml_char(c) { c } else { '\u{FFFD}' })
+                .collect(),
+        )
+    }
+}
 
 /// The namespace of every EC2 success document.
 pub const EC2_XMLNS: &str = "http://ec2.amazonaws.com/doc/2016-11-15/";
@@ -37,7 +62,7 @@ impl XmlWriter {
             self.event(Event::Empty(BytesStart::new(name)));
         } else {
             self.event(Event::Start(BytesStart::new(name)));
-            self.event(Event::Text(BytesText::new(&value)));
+            self.escaped_text(&value);
             self.event(Event::End(BytesEnd::new(name)));
         }
         self
@@ -89,8 +114,16 @@ impl XmlWriter {
     fn inner_text(&mut self, value: impl Display) {
         let value = value.to_string();
         if !value.is_empty() {
-            self.event(Event::Text(BytesText::new(&value)));
+            self.escaped_text(&value);
         }
+    }
+
+    /// Character data: markup characters escaped, characters XML cannot carry replaced, and
+    /// CR written as `&#13;`, since a parser turns a raw CR into LF and a tag value with one
+    /// would not come back as it was set.
+    fn escaped_text(&mut self, value: &str) {
+        let escaped = quick_xml::escape::escape(xml_safe(value).as_ref()).replace('\r', "&#13;");
+        self.event(Event::Text(BytesText::from_escaped(escaped)));
     }
 
     fn into_bytes(self) -> Vec<u8> {
@@ -167,6 +200,26 @@ mod tests {
         assert!(s.contains("<tagSet/>"));
         assert!(s.contains("<groupSet><item><groupId>sg-1</groupId></item></groupSet>"));
         assert!(s.contains(r#"<CreateVpcResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r-1</requestId>"#));
+    }
+
+    #[test]
+    fn characters_xml_cannot_carry_never_reach_a_document() {
+        let poisoned = "a\u{1}b\u{0}c\u{FFFE}d\u{FFFF}e\u{1B}[31m\tf\ng\rh";
+        let doc = success_document("DescribeTags", "r-1", |w| {
+            w.text("value", poisoned);
+            w.string_list("values", &[poisoned]);
+        });
+        let s = String::from_utf8(doc).unwrap();
+        assert!(s.chars().all(is_xml_char), "{s:?}");
+        assert!(
+            s.contains(
+                "<value>a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}[31m\tf\ng&#13;h</value>"
+            ),
+            "{s:?}"
+        );
+        let doc = error_document(&Ec2Error::InvalidAction(poisoned.into()), "r-2");
+        let s = String::from_utf8(doc).unwrap();
+        assert!(s.chars().all(is_xml_char), "{s:?}");
     }
 
     #[test]

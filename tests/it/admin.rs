@@ -23,11 +23,16 @@ impl<'a> Admin<'a> {
         }
     }
 
-    /// (status, content type, parsed JSON body).
+    /// (status, content type, parsed JSON body). A POST says it is no cross-site form, as
+    /// every admin POST must.
     async fn send(&self, method: &str, path: &str) -> (u16, String, serde_json::Value) {
         let url = format!("{}/_ec2-mock/{path}", self.server.endpoint);
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let resp = self.client.request(method, url).send().await.unwrap();
+        let mut request = self.client.request(method.clone(), url);
+        if method == reqwest::Method::POST {
+            request = request.header("X-Ec2-Mock-Admin", "1");
+        }
+        let resp = request.send().await.unwrap();
         let status = resp.status().as_u16();
         let content_type = resp
             .headers()

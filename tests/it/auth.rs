@@ -438,12 +438,135 @@ async fn session_tokens_are_accepted() {
 }
 
 #[tokio::test]
-async fn admin_endpoints_are_not_checked() {
+async fn admin_health_and_readiness_are_not_checked() {
     let server = strict_server().await;
-    let r = reqwest::get(format!("{}/_ec2-mock/health", server.endpoint))
+    for path in ["health", "ready"] {
+        let r = reqwest::get(format!("{}/_ec2-mock/{path}", server.endpoint))
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{path}");
+    }
+}
+
+/// Hole 6 with `--auth strict`: the state and reset need a signature by a configured key
+/// (or `--admin-token`'s bearer token); an unsigned or wrongly signed one is 401.
+#[tokio::test]
+async fn strict_admin_endpoints_need_a_signature_or_the_admin_token() {
+    let server = strict_server().await;
+    let url = format!("{}/_ec2-mock/state", server.endpoint);
+    let unsigned = reqwest::get(&url).await.unwrap();
+    assert_eq!(unsigned.status().as_u16(), 401);
+    assert_eq!(unsigned.headers()["www-authenticate"], "Bearer");
+    let body: serde_json::Value = serde_json::from_str(&unsigned.text().await.unwrap()).unwrap();
+    assert_eq!(body["error"], "Unauthorized", "{body}");
+
+    let send = |signer: Signer, method: &'static str, url: String| async move {
+        let (headers, _) = signer.sign(method, &url, &[], b"");
+        let mut request = reqwest::Client::new()
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                &url,
+            )
+            .header("X-Ec2-Mock-Admin", "1");
+        for (k, v) in &headers {
+            request = request.header(k, v);
+        }
+        request.send().await.unwrap()
+    };
+    let signed = send(Signer::default(), "GET", url.clone()).await;
+    assert_eq!(signed.status().as_u16(), 200);
+    let state: serde_json::Value = serde_json::from_str(&signed.text().await.unwrap()).unwrap();
+    assert_eq!(state["version"], 1, "{state}");
+    let wrong = send(
+        Signer {
+            secret: "not-the-secret",
+            ..Signer::default()
+        },
+        "GET",
+        url.clone(),
+    )
+    .await;
+    assert_eq!(wrong.status().as_u16(), 401);
+    let reset = send(
+        Signer::default(),
+        "POST",
+        format!("{}/_ec2-mock/reset", server.endpoint),
+    )
+    .await;
+    assert_eq!(reset.status().as_u16(), 200);
+
+    // With a token configured, the token works too (and a wrong one does not).
+    let mut config = Config::new("123456789012", "us-east-1", 42).unwrap();
+    config.auth = AuthConfig::from_specs(AuthMode::Strict, &[format!("{KEY}:{SECRET}")]).unwrap();
+    config.admin.token = Some("let-me-in".into());
+    let server = Server::with_config(config).await;
+    let url = format!("{}/_ec2-mock/summary", server.endpoint);
+    let client = reqwest::Client::new();
+    let with = |token: &'static str| client.get(&url).bearer_auth(token).send();
+    assert_eq!(with("let-me-in").await.unwrap().status().as_u16(), 200);
+    assert_eq!(with("let-me-out").await.unwrap().status().as_u16(), 401);
+}
+
+/// Hole 5: SigV4 sorts repeated query keys by value, so `GroupName=first-zz&GroupName=
+/// second-aa` signed and then sent swapped still verifies; the server used the last one,
+/// so the swap made another group. A repeated key is now refused before the signature is
+/// checked, in either order, and nothing is created.
+#[tokio::test]
+async fn a_signed_query_with_duplicate_keys_cannot_be_reordered() {
+    let server = strict_server().await;
+    let signer = Signer::default();
+    let query = "Action=CreateSecurityGroup&Version=2016-11-15&GroupDescription=d&GroupName=first-zz&GroupName=second-aa";
+    let swapped = "Action=CreateSecurityGroup&Version=2016-11-15&GroupDescription=d&GroupName=second-aa&GroupName=first-zz";
+    let url = format!("{}/?{query}", server.endpoint);
+    let (headers, _) = signer.sign("GET", &url, &[], b"");
+    for sent in [query, swapped] {
+        let mut request = reqwest::Client::new().get(format!("{}/?{sent}", server.endpoint));
+        for (k, v) in &headers {
+            request = request.header(k, v);
+        }
+        let r = reply(request.send().await.unwrap()).await;
+        let message = r.err400("InvalidParameterValue");
+        assert!(message.contains("GroupName"), "{message}");
+    }
+    // Across the query and the body too, and presigned.
+    let body = form(
+        "CreateSecurityGroup",
+        &[("GroupName", "x"), ("GroupDescription", "d")],
+    );
+    let (headers, _) = signer.sign(
+        "POST",
+        &format!("{}/?GroupName=y", server.endpoint),
+        &[("content-type", FORM)],
+        body.as_bytes(),
+    );
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/?GroupName=y", server.endpoint))
+        .header("content-type", FORM)
+        .body(body);
+    for (k, v) in &headers {
+        request = request.header(k, v);
+    }
+    let r = reply(request.send().await.unwrap()).await;
+    assert!(r.err400("InvalidParameterValue").contains("GroupName"));
+    let groups = sdk(&server, KEY, SECRET)
+        .describe_security_groups()
+        .send()
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 200);
+    let names: Vec<_> = groups
+        .security_groups()
+        .iter()
+        .filter_map(|g| g.group_name())
+        .collect();
+    assert_eq!(names, ["default"], "nothing was created");
+
+    // An unsigned request in strict mode is still told it lacks credentials first.
+    let r = get(&format!(
+        "{}/?Action=DescribeVpcs&Action=DescribeVpcs",
+        server.endpoint
+    ))
+    .await;
+    r.err400("MissingParameter");
 }
 
 #[tokio::test]

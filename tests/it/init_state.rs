@@ -145,6 +145,7 @@ async fn the_four_examples_replay_against_the_seed_world() {
         // Examples 3 and 4 both ask for 10.0.2.130: each starts from the file again.
         let reset = client
             .post(format!("{}/_ec2-mock/reset", server.endpoint))
+            .header("Content-Type", "application/json")
             .send()
             .await
             .unwrap();

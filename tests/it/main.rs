@@ -29,6 +29,7 @@ mod sdk;
 mod sdk_network_interfaces;
 mod security_groups;
 mod seed_examples;
+mod shared_endpoint;
 mod subnets;
 mod tags;
 mod vpc_attributes;

@@ -160,12 +160,48 @@ impl Binary {
     pub async fn admin(&self, method: &str, path_and_query: &str) -> (u16, String) {
         let url = format!("{}/_ec2-mock/{path_and_query}", self.endpoint);
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let resp = self.client.request(method, url).send().await.unwrap();
+        // Every admin POST must show it is no cross-site form.
+        let resp = self
+            .client
+            .request(method, url)
+            .header("X-Ec2-Mock-Admin", "1")
+            .send()
+            .await
+            .unwrap();
         (resp.status().as_u16(), resp.text().await.unwrap())
     }
 
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
+    }
+
+    /// Sends `signal`, waits until the server logs that it is shutting down, sends it again,
+    /// and returns how the process ended.
+    pub async fn signal_twice(mut self, signal: &str) -> std::process::ExitStatus {
+        let pid = self.child.id().expect("still running").to_string();
+        let kill = || {
+            let sent = std::process::Command::new("kill")
+                .arg(format!("-{signal}"))
+                .arg(&pid)
+                .status()
+                .expect("run kill");
+            assert!(sent.success(), "kill -{signal} {pid} failed");
+        };
+        kill();
+        for _ in 0..200 {
+            if self.stderr().contains("shutting down") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(self.stderr().contains("shutting down"), "{}", self.stderr());
+        kill();
+        tokio::time::timeout(Duration::from_secs(10), self.child.wait())
+            .await
+            .unwrap_or_else(|_| {
+                panic!("ec2-mock did not exit within 10s of the second SIG{signal}")
+            })
+            .expect("wait for ec2-mock")
     }
 
     /// Sends `signal` with kill(1) and waits for the process to end.

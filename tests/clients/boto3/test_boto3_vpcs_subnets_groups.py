@@ -208,3 +208,22 @@ def test_every_other_routed_action_parses(ec2):
     ec2.modify_subnet_attribute(SubnetId=w.subnet_id, MapPublicIpOnLaunch={"Value": True})
     [subnet] = ec2.describe_subnets(SubnetIds=[w.subnet_id])["Subnets"]
     assert subnet["MapPublicIpOnLaunch"] is True
+
+
+def test_a_control_character_in_a_tag_is_refused_and_replies_stay_parseable(ec2):
+    # Issue 15: U+0001 in a tag value was stored and written raw into every later reply,
+    # and boto3 failed with ResponseParserError from then on.
+    vpc_id = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    try:
+        bad = [{"Key": "k", "Value": "a\x01b"}]
+        assert code_of(ec2.create_tags, Resources=[vpc_id], Tags=bad) == (
+            "InvalidParameterValue",
+            400,
+        )
+        # Tab, LF and CR are ordinary characters and come back exactly.
+        ec2.create_tags(Resources=[vpc_id], Tags=[{"Key": "ws", "Value": "a\tb\nc\rd"}])
+        [vpc] = ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
+        assert vpc["Tags"] == [{"Key": "ws", "Value": "a\tb\nc\rd"}]
+        ec2.describe_tags()
+    finally:
+        ec2.delete_vpc(VpcId=vpc_id)
