@@ -5,8 +5,8 @@
 //!
 //! | value | host bits | error |
 //! |---|---|---|
-//! | VPC/subnet blocks in a request ([`block_v4`], [`block_v6`]) | refused (CreateVpc), left to the model (CreateSubnet answers `InvalidSubnet.Range`) | `InvalidParameterValue` naming the parameter |
-//! | security group rule CIDRs ([`rule_cidr_v4`], [`rule_cidr_v6`]) | cleared: `10.0.0.5/8` is `10.0.0.0/8`, as EC2 stores it | `CIDR block … is malformed` |
+//! | blocks in a request: VPCs, subnets, routes, ACL entries ([`block_v4`], [`block_v6`]) | cleared: `10.250.1.0/16` is `10.250.0.0/16` | `InvalidParameterValue` naming the parameter |
+//! | security group rule CIDRs ([`rule_cidr_v4`], [`rule_cidr_v6`]) | cleared, the same way | `CIDR block … is malformed` |
 //! | delegated prefixes ([`delegated_prefix`]) | refused: exactly /28 or /80, aligned | `InvalidParameterValue` |
 //! | blocks in a state file ([`file_block_v4`], [`file_block_v6`]) | refused: a file says what it means | a sentence for the file's reader |
 //!
@@ -24,23 +24,34 @@ pub fn is_account_id(value: &str) -> bool {
     value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// An IPv4 block of a request (`CidrBlock`), surrounding spaces ignored; host bits are kept
-/// for the caller's policy to judge.
+/// An IPv4 block of a request (`CidrBlock`), surrounding spaces ignored, in canonical form.
+/// EC2 clears host bits rather than refusing them; the service model says so of CreateVpc's
+/// and CreateSubnet's `CidrBlock`: "We modify the specified CIDR block to its canonical form;
+/// for example, if you specify 100.68.0.18/18, we modify it to 100.68.0.0/18". Every block a
+/// request names is read this way, so the policy is this one function.
 pub fn block_v4(value: &str, param: &str) -> Ec2Result<Ipv4Net> {
-    value.trim().parse::<Ipv4Net>().map_err(|_| {
-        Ec2Error::InvalidParameterValue(format!(
-            "Value ({value}) for parameter {param} is invalid. This is not a valid CIDR block."
-        ))
-    })
+    value
+        .trim()
+        .parse::<Ipv4Net>()
+        .map(|n| n.trunc())
+        .map_err(|_| {
+            Ec2Error::InvalidParameterValue(format!(
+                "Value ({value}) for parameter {param} is invalid. This is not a valid CIDR block."
+            ))
+        })
 }
 
-/// An IPv6 block of a request (`Ipv6CidrBlock`), as [`block_v4`].
+/// An IPv6 block of a request (`Ipv6CidrBlock`), in canonical form, as [`block_v4`].
 pub fn block_v6(value: &str, param: &str) -> Ec2Result<Ipv6Net> {
-    value.trim().parse::<Ipv6Net>().map_err(|_| {
-        Ec2Error::InvalidParameterValue(format!(
+    value
+        .trim()
+        .parse::<Ipv6Net>()
+        .map(|n| n.trunc())
+        .map_err(|_| {
+            Ec2Error::InvalidParameterValue(format!(
             "Value ({value}) for parameter {param} is invalid. This is not a valid IPv6 CIDR block."
         ))
-    })
+        })
 }
 
 /// A security group rule's IPv4 peer, in EC2's canonical form (host bits cleared).

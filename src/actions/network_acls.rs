@@ -131,8 +131,8 @@ fn read_entry(p: &Scope<'_>) -> Ec2Result<RawEntry> {
 /// The stateless rules of an entry: one block, the protocol's ports or ICMP type and code.
 fn check_entry(raw: RawEntry) -> Ec2Result<EntrySpec> {
     let cidr = match (raw.cidr, raw.ipv6_cidr) {
-        (Some(c), None) => AclCidr::Ipv4(block_v4(&c, "cidrBlock")?.trunc()),
-        (None, Some(c)) => AclCidr::Ipv6(block_v6(&c, "ipv6CidrBlock")?.trunc()),
+        (Some(c), None) => AclCidr::Ipv4(block_v4(&c, "cidrBlock")?),
+        (None, Some(c)) => AclCidr::Ipv6(block_v6(&c, "ipv6CidrBlock")?),
         (None, None) => return Err(Ec2Error::MissingParameter("CidrBlock".into())),
         (Some(_), Some(_)) => {
             return Err(Ec2Error::InvalidParameterCombination(

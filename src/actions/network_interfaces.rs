@@ -337,6 +337,9 @@ fn write_network_interface(w: &mut XmlWriter, eni: &NetworkInterface, just_creat
     w.text("availabilityZoneId", eni.zone.id);
     w.text("description", &eni.description);
     w.text("ownerId", &eni.owner_id);
+    // The principal that made it: every request acts as the account's root user (STS's
+    // GetCallerIdentity says so too), whose principal ID is the account ID.
+    w.text("requesterId", &eni.owner_id);
     w.text("requesterManaged", false);
     w.text("status", if just_created { "pending" } else { "available" });
     w.text("macAddress", format_mac(eni.mac));
@@ -376,7 +379,7 @@ fn write_network_interface(w: &mut XmlWriter, eni: &NetworkInterface, just_creat
         });
     }
     w.text("ipv6Native", false);
-    w.opt("ipv6Address", eni.primary_ipv6());
+    w.opt("ipv6Address", eni.ipv6_address());
     w.node("operator", |w| {
         w.text("managed", eni.operator_principal.is_some());
         w.opt("principal", eni.operator_principal.as_deref());

@@ -220,14 +220,16 @@ fn parse_destination(p: &Scope<'_>) -> Ec2Result<Option<Destination>> {
         ));
     }
     if let Some(v) = v4 {
-        return Ok(Some(Destination::Ipv4(
-            block_v4(&v, "destinationCidrBlock")?.trunc(),
-        )));
+        return Ok(Some(Destination::Ipv4(block_v4(
+            &v,
+            "destinationCidrBlock",
+        )?)));
     }
     if let Some(v) = v6 {
-        return Ok(Some(Destination::Ipv6(
-            block_v6(&v, "destinationIpv6CidrBlock")?.trunc(),
-        )));
+        return Ok(Some(Destination::Ipv6(block_v6(
+            &v,
+            "destinationIpv6CidrBlock",
+        )?)));
     }
     match pl {
         Some(id) => Ok(Some(Destination::PrefixList(

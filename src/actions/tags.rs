@@ -39,7 +39,7 @@ impl CreateTags {
     /// The stateless rules: both lists present, every tag within EC2's limits.
     fn validate(&self) -> Ec2Result<()> {
         if self.resource_ids.is_empty() {
-            return Err(Ec2Error::MissingParameter("ResourceId".into()));
+            return Err(Ec2Error::MissingParameter("resourceIdSet".into()));
         }
         if self.tags.is_empty() {
             return Err(Ec2Error::MissingParameter("Tag".into()));
@@ -80,7 +80,7 @@ impl DeleteTags {
     /// The same key and value rules as CreateTags: `aws:` keys are not the user's to delete.
     fn validate(&self) -> Ec2Result<()> {
         if self.resource_ids.is_empty() {
-            return Err(Ec2Error::MissingParameter("ResourceId".into()));
+            return Err(Ec2Error::MissingParameter("resourceIdSet".into()));
         }
         if let TagDeletion::Matching(matches) = &self.deletion {
             for m in matches {

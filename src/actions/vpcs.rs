@@ -53,11 +53,6 @@ impl Action for CreateVpc {
             return Err(Ec2Error::MissingParameter("CidrBlock".into()));
         };
         let cidr = block_v4(&cidr, "cidrBlock")?;
-        if cidr != cidr.trunc() {
-            return Err(Ec2Error::InvalidParameterValue(format!(
-                "Value ({cidr}) for parameter cidrBlock is invalid. This is not a valid CIDR block."
-            )));
-        }
         if border_group.is_some() && !amazon_provided_ipv6 {
             return Err(Ec2Error::InvalidParameterCombination(
                 "Ipv6CidrBlockNetworkBorderGroup can only be used with AmazonProvidedIpv6CidrBlock"

@@ -613,10 +613,14 @@ impl NetworkInterface {
             .map(|p| p.address)
     }
 
-    pub fn primary_ipv6(&self) -> Option<Ipv6Addr> {
+    /// The interface's top-level `ipv6Address`: the primary IPv6 address, else the first one
+    /// (the CLI reference's real outputs show the field on any interface with an IPv6
+    /// address, not only on one with a primary).
+    pub fn ipv6_address(&self) -> Option<Ipv6Addr> {
         self.ipv6_addresses
             .iter()
             .find(|a| a.is_primary)
+            .or_else(|| self.ipv6_addresses.first())
             .map(|a| a.address)
     }
 }

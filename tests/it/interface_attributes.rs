@@ -260,12 +260,17 @@ async fn enable_primary_ipv6_promotes_the_first_address_once_and_for_all() {
     let created = n.eni(&[("Ipv6AddressCount", "2")]).await;
     let eni = id(&created);
     let addrs = v6s(&created);
-    assert!(created.child("ipv6Address").is_none());
+    let not_primary = |d: &Node| {
+        list(d, "ipv6AddressesSet")
+            .iter()
+            .all(|i| i.get("isPrimaryIpv6") == "false")
+    };
+    assert!(not_primary(&created));
 
     n.modify(&eni, &[("EnablePrimaryIpv6", "true"), ("DryRun", "true")])
         .await
         .err("DryRunOperation", 412);
-    assert!(n.describe_one(&eni).await.child("ipv6Address").is_none());
+    assert!(not_primary(&n.describe_one(&eni).await));
 
     returned_true(&n.modify(&eni, &[("EnablePrimaryIpv6", "true")]).await);
     let d = n.describe_one(&eni).await;

@@ -38,8 +38,13 @@ const FIXTURES: &str = concat!(
 /// - `interfaceType`: always sent by EC2 today (`interface` here);
 /// - `ipv6Native`: sent for every interface (false here);
 /// - `operator`: the managed-resource block (`managed` false here);
-/// - `isPrimaryIpv6`: on each `ipv6AddressesSet` item (false here: nothing asked for it).
+/// - `isPrimaryIpv6`: on each `ipv6AddressesSet` item (false here: nothing asked for it);
+/// - `ipv6Address`: the interface's (first) IPv6 address, as the CLI reference's outputs show
+///   it on every interface that has one;
+/// - `requesterId`: the principal that made the interface (the account's root user here).
 const ALLOWED_EXTRA: &[&str] = &[
+    "ipv6Address",
+    "requesterId",
     "availabilityZoneId",
     "privateDnsName",
     "ipv4PrefixSet",
@@ -159,6 +164,14 @@ fn check_extra(ctx: &mut Ctx<'_>, here: &str, extra: &Node, parent: &Node) {
         "interfaceType" => assert_eq!(extra.text, "interface", "{here}"),
         "ipv6Native" | "isPrimaryIpv6" => assert_eq!(extra.text, "false", "{here}"),
         "operator" => assert_eq!(extra.get("managed"), "false", "{here}"),
+        "ipv6Address" => {
+            let first = parent
+                .child("ipv6AddressesSet")
+                .and_then(|set| set.children.first())
+                .map(|item| item.get("ipv6Address"));
+            assert_eq!(Some(extra.text.as_str()), first.as_deref(), "{here}");
+        }
+        "requesterId" => assert_eq!(extra.text, ACCOUNT, "{here}"),
         other => panic!("{here}: no rule for <{other}>"),
     }
 }

@@ -436,13 +436,16 @@ async fn missing_and_unknown_parameters() {
         .call("CreateTags", &[("Tag.1.Key", "k")])
         .await
         .err400("MissingParameter");
-    assert!(msg.contains("ResourceId"), "{msg}");
+    // EC2 names the set, in its wire spelling: "The request must contain the parameter
+    // resourceIdSet".
+    assert_eq!(msg, "The request must contain the parameter resourceIdSet");
     let msg = s
         .call("CreateTags", &[("ResourceId.1", &r.vpc)])
         .await
         .err400("MissingParameter");
     assert!(msg.contains("Tag"), "{msg}");
-    s.call("DeleteTags", &[]).await.err400("MissingParameter");
+    let msg = s.call("DeleteTags", &[]).await.err400("MissingParameter");
+    assert_eq!(msg, "The request must contain the parameter resourceIdSet");
     for action in ["CreateTags", "DeleteTags"] {
         s.call(
             action,

@@ -176,15 +176,39 @@ async fn malformed_or_missing_cidr() {
             .err400("InvalidParameterValue");
         assert!(msg.contains("cidrBlock"), "{cidr}: {msg}");
     }
-    // Host bits set: EC2 refuses the block rather than truncating it (moto does the same).
-    let msg = s
-        .call("CreateVpc", &[("CidrBlock", "10.0.0.1/16")])
-        .await
-        .err400("InvalidParameterValue");
-    assert!(msg.contains("10.0.0.1/16"), "{msg}");
     let msg = s.call("CreateVpc", &[]).await.err400("MissingParameter");
     assert!(msg.contains("CidrBlock"), "{msg}");
     assert_eq!(vpc_ids(&s.call("DescribeVpcs", &[]).await).len(), 1);
+}
+
+#[tokio::test]
+async fn a_block_with_host_bits_is_stored_in_canonical_form() {
+    // The service model on CreateVpc's CidrBlock: "We modify the specified CIDR block to its
+    // canonical form; for example, if you specify 100.68.0.18/18, we modify it to
+    // 100.68.0.0/18." The same for CreateSubnet.
+    let s = Server::start().await;
+    let vpc = s
+        .call("CreateVpc", &[("CidrBlock", "10.250.1.0/16")])
+        .await
+        .ok()
+        .text("vpcId");
+    let described = s.call("DescribeVpcs", &[("VpcId.1", &vpc)]).await;
+    assert_eq!(described.ok().text("cidrBlock"), "10.250.0.0/16");
+    let subnet = s
+        .call(
+            "CreateSubnet",
+            &[("VpcId", &vpc), ("CidrBlock", "10.250.0.5/24")],
+        )
+        .await;
+    assert_eq!(subnet.ok().text("cidrBlock"), "10.250.0.0/24");
+    // The main route table's local route covers the canonical block.
+    let tables = s
+        .call(
+            "DescribeRouteTables",
+            &[("Filter.1.Name", "vpc-id"), ("Filter.1.Value.1", &vpc)],
+        )
+        .await;
+    assert_eq!(tables.ok().text("destinationCidrBlock"), "10.250.0.0/16");
 }
 
 #[tokio::test]

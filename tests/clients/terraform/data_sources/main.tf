@@ -88,7 +88,7 @@ output "checks" {
     error_message = "the default VPC has one default subnet per zone"
   }
   precondition {
-    condition     = data.aws_subnets.app.ids == [aws_subnet.a.id]
+    condition     = tolist(data.aws_subnets.app.ids) == tolist([aws_subnet.a.id])
     error_message = "the tag filter finds the app subnet"
   }
   precondition {
@@ -96,7 +96,7 @@ output "checks" {
     error_message = "the groups are found by name"
   }
   precondition {
-    condition     = data.aws_network_interface.app.private_ip == aws_network_interface.app.private_ip && data.aws_network_interfaces.app.ids == [aws_network_interface.app.id]
+    condition     = data.aws_network_interface.app.private_ip == aws_network_interface.app.private_ip && tolist(data.aws_network_interfaces.app.ids) == tolist([aws_network_interface.app.id])
     error_message = "the interface is found by ID and by tag"
   }
 }

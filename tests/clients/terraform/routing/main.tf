@@ -105,8 +105,14 @@ resource "aws_network_acl" "public" {
   }
 }
 
+# Standalone rules go on an ACL without inline ones (the provider's documented rule: the two
+# styles cannot be mixed on one ACL).
+resource "aws_network_acl" "private" {
+  vpc_id = aws_vpc.main.id
+}
+
 resource "aws_network_acl_rule" "icmp" {
-  network_acl_id = aws_network_acl.public.id
+  network_acl_id = aws_network_acl.private.id
   rule_number    = 200
   egress         = false
   protocol       = "icmp"
