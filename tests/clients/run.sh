@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Client compatibility suites: boto3 (pytest), the AWS CLI (pytest driving `aws ec2 …`) and the
-# AWS SDK for JavaScript v3 (node --test), each against its own ec2-mock server.
+# Client compatibility suites: boto3 (pytest), the AWS CLI (pytest driving `aws ec2 …`), the
+# AWS SDK for JavaScript v3 (node --test) and Terraform with the hashicorp/aws provider
+# (tests/clients/terraform/run.sh, skipped with a one-line reason where Terraform or the
+# provider mirror is absent), each against its own ec2-mock server.
 #
 #   bash tests/clients/run.sh
 #
@@ -170,4 +172,10 @@ echo "    node $(node --version), @aws-sdk/client-ec2 $(node -p 'require("./test
 stop_server
 end
 
-echo "==> clients: all three suites passed"
+begin "terraform (apply, plan, update, destroy)"
+start_server terraform
+bash "$CLIENTS/terraform/run.sh" "$ENDPOINT"
+stop_server
+end
+
+echo "==> clients: all four suites passed (Terraform's skipped where it is not installed)"

@@ -5,7 +5,7 @@
 #
 #   bash tests/clients/terraform/run.sh http://127.0.0.1:PORT [name ...]
 #
-# Uses the hashicorp/aws provider from a local filesystem mirror (the directory holding
+# TF_JOBS configurations run at once (default 2). Uses the hashicorp/aws provider from a local filesystem mirror (the directory holding
 # registry.terraform.io/hashicorp/aws, found on this machine); nothing is downloaded. Skips,
 # with one line saying why, where Terraform or the provider is absent. Assertions live in the
 # configurations themselves (`postcondition`s), so a wrong answer fails the apply.
@@ -71,31 +71,50 @@ plan_is_clean() {
     fi
 }
 
-for name in "$@"; do
-    src=$HERE/$name
-    dir=$WORK/$name
+# One configuration, start to finish, in its own directory; its output goes to its log.
+run_one() {
+    local name=$1 src=$HERE/$1 dir=$WORK/$1
     rm -rf "$dir"
     mkdir -p "$dir"
     cp "$src"/*.tf "$dir"/
     cp "$HERE/provider.tf.in" "$dir/provider.tf"
-    log=$dir/terraform.log
-    echo "    $name"
-    (
-        cd "$dir"
-        terraform init -no-color >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
-        for step in 1 2; do
-            terraform apply -auto-approve -no-color -var "step=$step" >>"$log" 2>&1 || {
-                echo "    FAILED: apply (step $step):" >&2
-                tail -n 40 "$log" >&2
-                exit 1
-            }
-            plan_is_clean "$step" "plan-$step.log"
-        done
-        terraform destroy -auto-approve -no-color -var "step=2" >>"$log" 2>&1 || {
-            echo "    FAILED: destroy:" >&2
+    local log=$dir/terraform.log
+    cd "$dir"
+    terraform init -no-color >"$log" 2>&1 || { echo "    $name FAILED: init" >&2; tail -n 20 "$log" >&2; return 1; }
+    for step in 1 2; do
+        terraform apply -auto-approve -no-color -var "step=$step" >>"$log" 2>&1 || {
+            echo "    $name FAILED: apply (step $step):" >&2
             tail -n 40 "$log" >&2
-            exit 1
+            return 1
         }
-    )
+        plan_is_clean "$step" "plan-$step.log" || { echo "    ($name)" >&2; return 1; }
+    done
+    terraform destroy -auto-approve -no-color -var "step=2" >>"$log" 2>&1 || {
+        echo "    $name FAILED: destroy:" >&2
+        tail -n 40 "$log" >&2
+        return 1
+    }
+    echo "    $name: applied, re-planned clean, updated, re-planned clean, destroyed"
+}
+
+# The configurations share the server but not their resources, so TF_JOBS of them (default
+# 2) run at once: Terraform spends most of its time waiting on the provider's round trips.
+JOBS=${TF_JOBS:-2}
+failed=0
+pids=()
+for name in "$@"; do
+    (run_one "$name") &
+    pids+=($!)
+    if ((${#pids[@]} >= JOBS)); then
+        wait "${pids[0]}" || failed=1
+        pids=("${pids[@]:1}")
+    fi
 done
+for pid in "${pids[@]}"; do
+    wait "$pid" || failed=1
+done
+if ((failed)); then
+    echo "    FAILED: see the messages above and the logs under $WORK" >&2
+    exit 1
+fi
 echo "    all Terraform configurations applied, re-planned clean, updated and destroyed"
