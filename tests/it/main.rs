@@ -25,6 +25,7 @@ mod network_interfaces;
 mod persistence;
 mod protocol;
 mod regions;
+mod route_tables;
 mod sdk;
 mod sdk_network_interfaces;
 mod security_groups;
