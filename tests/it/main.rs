@@ -18,6 +18,7 @@ mod init_state;
 mod interface_addresses;
 mod interface_attributes;
 mod interface_permissions;
+mod internet_gateways;
 mod limits;
 mod logging;
 mod model_properties;
