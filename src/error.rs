@@ -131,6 +131,10 @@ pub enum Ec2Error {
     GatewayNotAttached(String),
     NetworkAclEntryAlreadyExists(i32),
     NetworkAclEntryNotFound(i32),
+    /// One more entry than the quota of rules per ACL, direction and address family.
+    NetworkAclEntryLimitExceeded {
+        limit: usize,
+    },
     /// ModifyManagedPrefixList's `CurrentVersion` is not the list's version.
     PrefixListVersionMismatch {
         given: i64,
@@ -224,6 +228,7 @@ impl Ec2Error {
             GatewayNotFound(_) => "InvalidGatewayID.NotFound",
             GatewayNotAttached(_) => "Gateway.NotAttached",
             NetworkAclEntryAlreadyExists(_) => "NetworkAclEntryAlreadyExists",
+            NetworkAclEntryLimitExceeded { .. } => "NetworkAclEntryLimitExceeded",
             NetworkAclEntryNotFound(_) => "InvalidNetworkAclEntry.NotFound",
             PrefixListVersionMismatch { .. } => "PrefixListVersionMismatch",
         }
@@ -285,6 +290,7 @@ impl Ec2Error {
             | GatewayNotFound(_)
             | GatewayNotAttached(_)
             | NetworkAclEntryAlreadyExists(_)
+            | NetworkAclEntryLimitExceeded { .. }
             | NetworkAclEntryNotFound(_)
             | PrefixListVersionMismatch { .. } => 400,
         }
@@ -410,6 +416,10 @@ impl fmt::Display for Ec2Error {
                 write!(f, "The route identified by {destination} already exists.")
             }
             GatewayNotFound(id) => write!(f, "The gateway ID '{id}' does not exist"),
+            NetworkAclEntryLimitExceeded { limit } => write!(
+                f,
+                "The maximum number of network ACL entries ({limit} per direction and address family, the default rule included) has been reached."
+            ),
             NetworkAclEntryAlreadyExists(n) => {
                 write!(f, "The network acl entry identified by {n} already exists.")
             }

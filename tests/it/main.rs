@@ -22,6 +22,7 @@ mod internet_gateways;
 mod limits;
 mod logging;
 mod model_properties;
+mod network_acls;
 mod network_interfaces;
 mod persistence;
 mod protocol;

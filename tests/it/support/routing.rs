@@ -159,6 +159,31 @@ impl Net {
             .ok()
             .text("prefixListId")
     }
+
+    /// The `networkAclSet` items of a DescribeNetworkAcls call.
+    pub async fn acls(&self, params: &[(&str, &str)]) -> Vec<Node> {
+        let r = self.call("DescribeNetworkAcls", params).await;
+        r.ok().items("networkAclSet").into_iter().cloned().collect()
+    }
+
+    pub async fn acl(&self, id: &str) -> Node {
+        let items = self.acls(&[("NetworkAclId.1", id)]).await;
+        assert_eq!(items.len(), 1);
+        items[0].clone()
+    }
+
+    pub async fn default_acl(&self, vpc: &str) -> Node {
+        let items = self
+            .acls(&[
+                ("Filter.1.Name", "vpc-id"),
+                ("Filter.1.Value.1", vpc),
+                ("Filter.2.Name", "default"),
+                ("Filter.2.Value.1", "true"),
+            ])
+            .await;
+        assert_eq!(items.len(), 1, "one default ACL per VPC: {items:#?}");
+        items[0].clone()
+    }
 }
 
 /// The admin summary's counts (`GET /_ec2-mock/summary`), totals over every world.
