@@ -135,6 +135,8 @@ pub enum Ec2Error {
     NetworkAclEntryLimitExceeded {
         limit: usize,
     },
+    /// ModifyManagedPrefixList adding an entry the list has.
+    InvalidPrefixListModification(String),
     /// ModifyManagedPrefixList's `CurrentVersion` is not the list's version.
     PrefixListVersionMismatch {
         given: i64,
@@ -230,6 +232,7 @@ impl Ec2Error {
             NetworkAclEntryAlreadyExists(_) => "NetworkAclEntryAlreadyExists",
             NetworkAclEntryLimitExceeded { .. } => "NetworkAclEntryLimitExceeded",
             NetworkAclEntryNotFound(_) => "InvalidNetworkAclEntry.NotFound",
+            InvalidPrefixListModification(_) => "InvalidPrefixListModification",
             PrefixListVersionMismatch { .. } => "PrefixListVersionMismatch",
         }
     }
@@ -292,6 +295,7 @@ impl Ec2Error {
             | NetworkAclEntryAlreadyExists(_)
             | NetworkAclEntryLimitExceeded { .. }
             | NetworkAclEntryNotFound(_)
+            | InvalidPrefixListModification(_)
             | PrefixListVersionMismatch { .. } => 400,
         }
     }
@@ -409,7 +413,10 @@ impl fmt::Display for Ec2Error {
                 "Number of IPv6 addresses and prefixes will exceed the limit of {limit}"
             ),
             NotImplemented(action) => write!(f, "ec2-mock does not implement {action}"),
-            ResourceAlreadyAssociated(msg) | RouteNotFound(msg) | GatewayNotAttached(msg) => {
+            ResourceAlreadyAssociated(msg)
+            | RouteNotFound(msg)
+            | GatewayNotAttached(msg)
+            | InvalidPrefixListModification(msg) => {
                 f.write_str(msg)
             }
             RouteAlreadyExists(destination) => {
