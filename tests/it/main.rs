@@ -6,6 +6,7 @@
 
 mod support;
 
+mod account_and_sts;
 mod admin;
 mod auth;
 mod cli;
