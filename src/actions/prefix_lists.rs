@@ -297,8 +297,12 @@ fn write_prefix_list_in(w: &mut XmlWriter, list: &PrefixList, region: &str, stat
     w.text("state", state);
     w.text("prefixListArn", list.arn(region));
     w.text("prefixListName", &list.name);
-    w.text("maxEntries", list.max_entries);
-    w.text("version", list.version);
+    // EC2 shows no size and no version for AWS's own lists (re:Post: "Lists that don't have
+    // version return nothing instead of Version: 0").
+    if !list.aws_managed {
+        w.text("maxEntries", list.max_entries);
+        w.text("version", list.version);
+    }
     write_tag_set(w, &list.tags);
     w.text("ownerId", &list.owner_id);
 }

@@ -401,6 +401,9 @@ async fn every_region_has_its_own_aws_managed_lists() {
         format!("arn:aws:ec2:eu-west-1:aws:prefix-list/{s3}")
     );
     assert_eq!(shown.get("ownerId"), "AWS");
+    assert_eq!(shown.get("state"), "create-complete");
+    // No size and no version for AWS's own lists, as EC2 shows them.
+    assert!(shown.child("maxEntries").is_none() && shown.child("version").is_none());
     assert!(!entries(&n, &s3, &[]).await.is_empty());
     // The same in every account of the region, different in another region.
     assert_eq!(aws_lists(&n, "111122223333", "eu-west-1").await, west);

@@ -592,6 +592,7 @@ async fn route_requests_are_checked_before_anything_changes() {
     let table = n.create_table(&n.vpc).await;
     let igw = n.attached_igw(&n.vpc).await;
     let eni = n.eni(&[]).await.get("networkInterfaceId");
+    let eigw = n.eigw(&n.vpc).await;
     let dest = ("DestinationCidrBlock", "0.0.0.0/0");
     let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
         (vec![dest], "MissingParameter"),
@@ -636,6 +637,11 @@ async fn route_requests_are_checked_before_anything_changes() {
                 ("GatewayId", &igw),
             ],
             "InvalidPrefixListID.NotFound",
+        ),
+        // An egress-only gateway is for IPv6 ("[IPv6 traffic only]" in the reference).
+        (
+            vec![dest, ("EgressOnlyInternetGatewayId", &eigw)],
+            "InvalidParameterCombination",
         ),
         // A NAT gateway is not modelled: refused, not silently accepted.
         (
