@@ -143,8 +143,15 @@ impl EntrySpec {
             },
             _ => None,
         };
+        if let Some((t, c)) = icmp {
+            if !(-1..=255).contains(&t) || !(-1..=255).contains(&c) {
+                return Err(Ec2Error::InvalidParameterValue(format!(
+                    "The ICMP type {t} and code {c} must each be -1 (all) or 0 to 255"
+                )));
+            }
+        }
         Ok(EntrySpec {
-            rule_number: i32::try_from(rule_number).unwrap_or(i32::MAX),
+            rule_number: rule_number_in_range(rule_number)?,
             egress,
             protocol,
             allow,
@@ -412,7 +419,15 @@ impl World {
     }
 }
 
-fn rule_number_out_of_range(n: i32) -> Ec2Error {
+/// A rule number a user may give, as the request gave it (any integer) checked.
+pub fn rule_number_in_range(n: i64) -> Ec2Result<i32> {
+    match i32::try_from(n) {
+        Ok(n) if RULE_NUMBERS.contains(&n) => Ok(n),
+        _ => Err(rule_number_out_of_range(n)),
+    }
+}
+
+fn rule_number_out_of_range(n: impl std::fmt::Display) -> Ec2Error {
     Ec2Error::InvalidParameterValue(format!(
         "Value ({n}) for parameter ruleNumber is invalid. Valid values are 1 to 32766"
     ))

@@ -165,6 +165,22 @@ fn max_entries_exceeded(max: i64) -> Ec2Error {
     ))
 }
 
+/// The reference: "Constraints: Up to 255 characters in length. The name cannot start with
+/// com.amazonaws." An empty name is no name.
+fn check_name(name: &str) -> Ec2Result<()> {
+    if name.starts_with("com.amazonaws") {
+        return Err(Ec2Error::InvalidParameterValue(
+            "Prefix list names starting with com.amazonaws are reserved".into(),
+        ));
+    }
+    if name.is_empty() || name.chars().count() > 255 {
+        return Err(Ec2Error::InvalidParameterValue(
+            "A prefix list name must be 1 to 255 characters long".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn check_entries(family: AddressFamily, entries: &[PrefixListEntry]) -> Ec2Result<()> {
     for (i, e) in entries.iter().enumerate() {
         if !family.holds(&e.cidr) {
@@ -242,11 +258,7 @@ impl World {
         req: NewPrefixList,
         id: Option<PrefixListId>,
     ) -> Ec2Result<PrefixListId> {
-        if req.name.starts_with("com.amazonaws") {
-            return Err(Ec2Error::InvalidParameterValue(
-                "Prefix list names starting with com.amazonaws are reserved".into(),
-            ));
-        }
+        check_name(&req.name)?;
         check_entries(req.address_family, &req.entries)?;
         if !(1..=MAX_ENTRIES_LIMIT).contains(&req.max_entries) {
             return Err(Ec2Error::InvalidParameterValue(format!(
@@ -291,6 +303,9 @@ impl World {
     /// when the entries change, and `CurrentVersion` must be the version now.
     pub fn modify_prefix_list(&mut self, id: &str, change: PrefixListChange) -> Ec2Result<()> {
         let list = self.own_prefix_list(id)?;
+        if let Some(name) = &change.name {
+            check_name(name)?;
+        }
         let changes_entries = !change.add.is_empty() || !change.remove.is_empty();
         if changes_entries && change.max_entries.is_some() {
             // EC2's words (hashicorp/terraform-provider-aws#26034).

@@ -388,6 +388,16 @@ async fn entries_are_numbered_per_direction_and_replaced_whole() {
     entry_call(&n, "DeleteNetworkAclEntry", &acl, &[("RuleNumber", "100")])
         .await
         .err400("MissingParameter");
+    // The number refused is the number given.
+    let msg = entry_call(
+        &n,
+        "DeleteNetworkAclEntry",
+        &acl,
+        &delete("99999999999", "false"),
+    )
+    .await
+    .err400("InvalidParameterValue");
+    assert!(msg.contains("(99999999999)"), "{msg}");
     assert_eq!(entries(&n.acl(&acl).await).len(), 3);
 }
 
@@ -425,7 +435,15 @@ async fn entry_rules_follow_the_api_reference() {
             ),
             "InvalidParameterValue",
         ),
+        (base("99999999999", "-1"), "InvalidParameterValue"),
         (base("10", "icmp"), "MissingParameter"),
+        (
+            with(
+                base("10", "icmp"),
+                &[("Icmp.Type", "256"), ("Icmp.Code", "0")],
+            ),
+            "InvalidParameterValue",
+        ),
         (base("10", "gre"), "InvalidParameterValue"),
         (base("10", "256"), "InvalidParameterValue"),
         (

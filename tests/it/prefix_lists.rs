@@ -165,6 +165,7 @@ async fn creation_is_checked() {
             "InvalidParameterValue",
         ),
         (base("x", "IPv7", "5"), "InvalidParameterValue"),
+        (base("", "IPv4", "5"), "InvalidParameterValue"),
         (base("x", "IPv4", "0"), "InvalidParameterValue"),
         (base("x", "IPv4", "1001"), "InvalidParameterValue"),
         (
@@ -348,6 +349,11 @@ async fn refused_modifications_change_nothing() {
             vec![v, ("AddEntry.1.Cidr", "2001:db8::/32")],
             "InvalidParameterValue",
         ),
+        (
+            vec![("PrefixListName", "com.amazonaws.mine")],
+            "InvalidParameterValue",
+        ),
+        (vec![("PrefixListName", "")], "InvalidParameterValue"),
     ] {
         let r = modify(&n, &id, &params).await;
         assert_eq!(r.code().as_deref(), Some(code), "{params:?}: {}", r.body);
