@@ -152,6 +152,12 @@ pub enum Ec2Error {
     GatewayNotAttached(String),
     NetworkAclEntryAlreadyExists(i32),
     NetworkAclEntryNotFound(i32),
+    /// One more entry than the quota of rules per ACL, direction and address family.
+    NetworkAclEntryLimitExceeded {
+        limit: usize,
+    },
+    /// ModifyManagedPrefixList adding an entry the list has.
+    InvalidPrefixListModification(String),
     /// ModifyManagedPrefixList's `CurrentVersion` is not the list's version.
     PrefixListVersionMismatch {
         given: i64,
@@ -245,7 +251,9 @@ impl Ec2Error {
             GatewayNotFound(_) => "InvalidGatewayID.NotFound",
             GatewayNotAttached(_) => "Gateway.NotAttached",
             NetworkAclEntryAlreadyExists(_) => "NetworkAclEntryAlreadyExists",
+            NetworkAclEntryLimitExceeded { .. } => "NetworkAclEntryLimitExceeded",
             NetworkAclEntryNotFound(_) => "InvalidNetworkAclEntry.NotFound",
+            InvalidPrefixListModification(_) => "InvalidPrefixListModification",
             PrefixListVersionMismatch { .. } => "PrefixListVersionMismatch",
             NoSuchVersion(_) => "NoSuchVersion",
             MethodNotAllowed(_) => "MethodNotAllowed",
@@ -319,7 +327,9 @@ impl Ec2Error {
             | GatewayNotFound(_)
             | GatewayNotAttached(_)
             | NetworkAclEntryAlreadyExists(_)
+            | NetworkAclEntryLimitExceeded { .. }
             | NetworkAclEntryNotFound(_)
+            | InvalidPrefixListModification(_)
             | PrefixListVersionMismatch { .. } => 400,
         }
     }
@@ -437,13 +447,20 @@ impl fmt::Display for Ec2Error {
                 "Number of IPv6 addresses and prefixes will exceed the limit of {limit}"
             ),
             NotImplemented(action) => write!(f, "ec2-mock does not implement {action}"),
-            ResourceAlreadyAssociated(msg) | RouteNotFound(msg) | GatewayNotAttached(msg) => {
+            ResourceAlreadyAssociated(msg)
+            | RouteNotFound(msg)
+            | GatewayNotAttached(msg)
+            | InvalidPrefixListModification(msg) => {
                 f.write_str(msg)
             }
             RouteAlreadyExists(destination) => {
                 write!(f, "The route identified by {destination} already exists.")
             }
             GatewayNotFound(id) => write!(f, "The gateway ID '{id}' does not exist"),
+            NetworkAclEntryLimitExceeded { limit } => write!(
+                f,
+                "The maximum number of network ACL entries ({limit} per direction and address family, the default rule included) has been reached."
+            ),
             NetworkAclEntryAlreadyExists(n) => {
                 write!(f, "The network acl entry identified by {n} already exists.")
             }

@@ -9,7 +9,7 @@ use crate::actions::{Action, Call, Read, Write};
 use crate::error::{Ec2Error, Ec2Result};
 use crate::kinds::Kind;
 use crate::model::ids::NetworkAclAssociationId;
-use crate::model::network_acls::{AclCidr, EntrySpec, NetworkAcl};
+use crate::model::network_acls::{rule_number_in_range, AclCidr, EntrySpec, NetworkAcl};
 use crate::model::tags::Tag;
 use crate::model::World;
 use crate::values::{block_v4, block_v6};
@@ -206,9 +206,9 @@ impl Action for DeleteNetworkAclEntry {
         call.finish()?;
         Ok(DeleteNetworkAclEntry {
             acl,
-            rule_number: rule_number
-                .map(|n| i32::try_from(n).unwrap_or(i32::MAX))
-                .ok_or_else(|| Ec2Error::MissingParameter("RuleNumber".into()))?,
+            rule_number: rule_number_in_range(
+                rule_number.ok_or_else(|| Ec2Error::MissingParameter("RuleNumber".into()))?,
+            )?,
             egress: egress.ok_or_else(|| Ec2Error::MissingParameter("Egress".into()))?,
         })
     }

@@ -148,17 +148,7 @@ impl Action for GetManagedPrefixListEntries {
 
 impl Read for GetManagedPrefixListEntries {
     fn read(self, world: &World) -> Ec2Result<Self::Output> {
-        let list = world.prefix_list(&self.id)?;
-        // Only the current version is kept: asking for another one is refused rather than
-        // answered with today's entries.
-        if let Some(v) = self.target_version {
-            if v != list.version {
-                return Err(Ec2Error::InvalidParameterValue(format!(
-                    "Value ({v}) for parameter targetVersion is invalid. ec2-mock keeps only the current version, {}",
-                    list.version
-                )));
-            }
-        }
+        let all = world.prefix_list_entries(&self.id, self.target_version)?;
         let start = match &self.page.next_token {
             None => 0,
             Some(token) => decode_token(token)?
@@ -166,15 +156,9 @@ impl Read for GetManagedPrefixListEntries {
                 .map_err(|_| Ec2Error::InvalidPaginationToken(token.clone()))?,
         };
         let limit = self.page.max_results.unwrap_or(usize::MAX);
-        let entries: Vec<PrefixListEntry> = list
-            .entries
-            .iter()
-            .skip(start)
-            .take(limit)
-            .cloned()
-            .collect();
+        let entries: Vec<PrefixListEntry> = all.iter().skip(start).take(limit).cloned().collect();
         let end = start.saturating_add(entries.len());
-        let next_token = (end < list.entries.len()).then(|| encode_token(&end.to_string()));
+        let next_token = (end < all.len()).then(|| encode_token(&end.to_string()));
         Ok((entries, next_token))
     }
 }
@@ -298,7 +282,7 @@ impl Read for DescribePrefixLists {
 }
 
 fn write_prefix_list(w: &mut XmlWriter, list: &PrefixList, region: &str) {
-    let state = if list.version > 1 {
+    let state = if list.modified || list.version > 1 {
         "modify-complete"
     } else {
         "create-complete"
@@ -313,8 +297,12 @@ fn write_prefix_list_in(w: &mut XmlWriter, list: &PrefixList, region: &str, stat
     w.text("state", state);
     w.text("prefixListArn", list.arn(region));
     w.text("prefixListName", &list.name);
-    w.text("maxEntries", list.max_entries);
-    w.text("version", list.version);
+    // EC2 shows no size and no version for AWS's own lists (re:Post: "Lists that don't have
+    // version return nothing instead of Version: 0").
+    if !list.aws_managed {
+        w.text("maxEntries", list.max_entries);
+        w.text("version", list.version);
+    }
     write_tag_set(w, &list.tags);
     w.text("ownerId", &list.owner_id);
 }

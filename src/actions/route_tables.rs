@@ -71,7 +71,8 @@ impl Action for DescribeRouteTables {
     type Output = Found<RouteTableView>;
 
     fn parse(call: &Call<'_>) -> Ec2Result<Self> {
-        let query = Query::parse(&call.root(), "RouteTableId")?;
+        // DescribeRouteTables pages by 5 to 100, not the 1000 most Describe calls allow.
+        let query = Query::parse_within(&call.root(), "RouteTableId", 5, 100)?;
         call.finish()?;
         Ok(DescribeRouteTables { query })
     }
@@ -243,13 +244,18 @@ fn required_destination(d: Option<Destination>) -> Ec2Result<Destination> {
     d.ok_or_else(|| Ec2Error::MissingParameter("DestinationCidrBlock".into()))
 }
 
-/// The target parameters: exactly one.
-fn parse_target(p: &Scope<'_>, local_allowed: bool) -> Ec2Result<TargetSpec> {
+/// Refuses a target ec2-mock does not model. Called before `finish`, which would otherwise
+/// answer `UnknownParameter` for a parameter EC2 knows well.
+fn refuse_unmodelled_targets(p: &Scope<'_>) -> Ec2Result<()> {
     refuse_unsupported(
         p,
         UNMODELLED_TARGETS,
         "the route's target is not modelled (NAT and transit gateways, peering, endpoints, instances)",
-    )?;
+    )
+}
+
+/// The target parameters: exactly one.
+fn parse_target(p: &Scope<'_>, local_allowed: bool) -> Ec2Result<TargetSpec> {
     let gateway = p.string("GatewayId");
     let eigw = p.string("EgressOnlyInternetGatewayId");
     let eni = p.string("NetworkInterfaceId");
@@ -296,6 +302,7 @@ impl Action for CreateRoute {
         let table = p.required_string("RouteTableId")?;
         let destination = parse_destination(&p);
         let target = parse_target(&p, false);
+        refuse_unmodelled_targets(&p)?;
         call.finish()?;
         Ok(CreateRoute {
             table,
@@ -329,6 +336,7 @@ impl Action for ReplaceRoute {
         let table = p.required_string("RouteTableId")?;
         let destination = parse_destination(&p);
         let target = parse_target(&p, true);
+        refuse_unmodelled_targets(&p)?;
         call.finish()?;
         Ok(ReplaceRoute {
             table,

@@ -142,7 +142,12 @@ impl<const EGRESS: bool> Action for UpdateDescriptions<EGRESS> {
 
     fn parse(call: &Call<'_>) -> Ec2Result<Self> {
         let p = call.root();
-        let request = RuleRequest::read(&p, EGRESS)?;
+        let mut request = RuleRequest::read(&p, EGRESS)?;
+        // Unlike the egress Authorize and Revoke actions, both of these take `GroupName`
+        // (a default-VPC group), as the API reference has it.
+        if EGRESS {
+            request.group_name = p.string("GroupName");
+        }
         let by_id: Vec<(String, Option<String>)> = p
             .list("SecurityGroupRuleDescription")
             .into_iter()

@@ -24,6 +24,9 @@ pub const LAST_RULE_V4: i32 = 32767;
 pub const LAST_RULE_V6: i32 = 32768;
 /// The rule numbers users may give.
 pub const RULE_NUMBERS: std::ops::RangeInclusive<i32> = 1..=32766;
+/// EC2's default quota of rules per ACL, per direction and per address family, the `*` rule
+/// included (Amazon VPC quotas, "Rules per network ACL").
+pub const MAX_RULES_PER_DIRECTION: usize = 20;
 
 #[derive(Debug, Clone)]
 pub struct NetworkAcl {
@@ -126,21 +129,29 @@ impl EntrySpec {
             },
             _ => None,
         };
+        // The API reference: ICMPv6 with an IPv4 block allows every type and code whatever is
+        // given; with an IPv6 block, as ICMP, the type and code are required.
+        let icmpv6_over_v4 = protocol == "58" && matches!(cidr, AclCidr::Ipv4(_));
         let icmp = match protocol.as_str() {
-            "1" | "58" => match icmp {
+            "1" | "58" if !icmpv6_over_v4 => match icmp {
                 (Some(t), Some(c)) => Some((t, c)),
-                // ICMPv6 without type and code means all of it, as for security group rules.
-                (None, None) if protocol == "58" => Some((-1, -1)),
                 _ => {
                     return Err(Ec2Error::MissingParameter(
-                        "Icmp.Type and Icmp.Code are required for ICMP".into(),
+                        "Icmp.Type and Icmp.Code are required for ICMP, and for ICMPv6 with an IPv6 block".into(),
                     ))
                 }
             },
             _ => None,
         };
+        if let Some((t, c)) = icmp {
+            if !(-1..=255).contains(&t) || !(-1..=255).contains(&c) {
+                return Err(Ec2Error::InvalidParameterValue(format!(
+                    "The ICMP type {t} and code {c} must each be -1 (all) or 0 to 255"
+                )));
+            }
+        }
         Ok(EntrySpec {
-            rule_number: i32::try_from(rule_number).unwrap_or(i32::MAX),
+            rule_number: rule_number_in_range(rule_number)?,
             egress,
             protocol,
             allow,
@@ -275,7 +286,7 @@ impl World {
         Ok(())
     }
 
-    /// CreateNetworkAclEntry: a rule number not yet used in that direction.
+    /// CreateNetworkAclEntry: a rule number not yet used in that direction, within the quota.
     pub fn create_network_acl_entry(&mut self, acl: &str, spec: EntrySpec) -> Ec2Result<()> {
         let acl = self.network_acl(acl)?.clone();
         check_rule_number(spec.rule_number)?;
@@ -286,6 +297,7 @@ impl World {
         {
             return Err(Ec2Error::NetworkAclEntryAlreadyExists(spec.rule_number));
         }
+        check_rule_quota(acl.entries.iter(), &spec)?;
         self.network_acls.update(&acl.id, |a| {
             a.entries.push(entry_of(&spec));
             a.entries.sort_by_key(|e| (!e.egress, e.rule_number));
@@ -304,6 +316,15 @@ impl World {
         else {
             return Err(Ec2Error::NetworkAclEntryNotFound(spec.rule_number));
         };
+        // A replacement may move the rule to the other address family.
+        check_rule_quota(
+            acl.entries
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != index)
+                .map(|(_, e)| e),
+            &spec,
+        )?;
         self.network_acls
             .update(&acl.id, |a| a.entries[index] = entry_of(&spec));
         Ok(())
@@ -398,10 +419,41 @@ impl World {
     }
 }
 
-fn rule_number_out_of_range(n: i32) -> Ec2Error {
+/// A rule number a user may give, as the request gave it (any integer) checked.
+pub fn rule_number_in_range(n: i64) -> Ec2Result<i32> {
+    match i32::try_from(n) {
+        Ok(n) if RULE_NUMBERS.contains(&n) => Ok(n),
+        _ => Err(rule_number_out_of_range(n)),
+    }
+}
+
+fn rule_number_out_of_range(n: impl std::fmt::Display) -> Ec2Error {
     Ec2Error::InvalidParameterValue(format!(
         "Value ({n}) for parameter ruleNumber is invalid. Valid values are 1 to 32766"
     ))
+}
+
+fn same_family(a: &AclCidr, b: &AclCidr) -> bool {
+    matches!(
+        (a, b),
+        (AclCidr::Ipv4(_), AclCidr::Ipv4(_)) | (AclCidr::Ipv6(_), AclCidr::Ipv6(_))
+    )
+}
+
+/// Refuses `spec` when `others` already hold the quota of rules in its direction and family.
+fn check_rule_quota<'a>(
+    others: impl Iterator<Item = &'a AclEntry>,
+    spec: &EntrySpec,
+) -> Ec2Result<()> {
+    let used = others
+        .filter(|e| e.egress == spec.egress && same_family(&e.cidr, &spec.cidr))
+        .count();
+    if used >= MAX_RULES_PER_DIRECTION {
+        return Err(Ec2Error::NetworkAclEntryLimitExceeded {
+            limit: MAX_RULES_PER_DIRECTION,
+        });
+    }
+    Ok(())
 }
 
 fn check_rule_number(n: i32) -> Ec2Result<()> {
@@ -469,7 +521,22 @@ impl Filterable for NetworkAcl {
             "entry.icmp.type" => entries(|e| e.icmp.map(|(t, _)| t.to_string())),
             "entry.port-range.from" => entries(|e| e.ports.map(|(f, _)| f.to_string())),
             "entry.port-range.to" => entries(|e| e.ports.map(|(_, t)| t.to_string())),
-            "entry.protocol" => entries(|e| Some(e.protocol.clone())),
+            // The reference lists `tcp | udp | icmp or a protocol number` as this filter's
+            // values: an entry matches its number and, for those, its name.
+            "entry.protocol" => self
+                .entries
+                .iter()
+                .flat_map(|e| {
+                    let name = match e.protocol.as_str() {
+                        "6" => Some("tcp"),
+                        "17" => Some("udp"),
+                        "1" => Some("icmp"),
+                        "58" => Some("icmpv6"),
+                        _ => None,
+                    };
+                    std::iter::once(e.protocol.clone()).chain(name.map(str::to_owned))
+                })
+                .collect(),
             "entry.rule-action" => {
                 entries(|e| Some(if e.allow { "allow" } else { "deny" }.to_owned()))
             }

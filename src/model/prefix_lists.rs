@@ -23,6 +23,9 @@ use crate::model::World;
 
 /// The most entries a list may be made with (EC2's quota for `MaxEntries`).
 pub const MAX_ENTRIES_LIMIT: i64 = 1000;
+/// The versions of a list whose entries stay readable (Amazon VPC quotas, "Versions per
+/// prefix list": past it, the oldest goes).
+pub const VERSIONS_KEPT: usize = 1000;
 
 /// The AWS-managed lists of every region: service and entries.
 const AWS_LISTS: &[(&str, &[&str])] = &[
@@ -87,6 +90,11 @@ pub struct PrefixList {
     pub entries: Vec<PrefixListEntry>,
     /// Starts at 1 and goes up with every change of the entries.
     pub version: i64,
+    /// The entries of earlier versions, oldest first, for GetManagedPrefixListEntries'
+    /// `TargetVersion` (a list loaded from a state file starts with none).
+    pub history: Vec<(i64, Vec<PrefixListEntry>)>,
+    /// Changed by ModifyManagedPrefixList at least once (its state is `modify-complete`).
+    pub modified: bool,
     /// The account, or `AWS` for the AWS-managed lists.
     pub owner_id: String,
     pub aws_managed: bool,
@@ -157,6 +165,22 @@ fn max_entries_exceeded(max: i64) -> Ec2Error {
     ))
 }
 
+/// The reference: "Constraints: Up to 255 characters in length. The name cannot start with
+/// com.amazonaws." An empty name is no name.
+fn check_name(name: &str) -> Ec2Result<()> {
+    if name.starts_with("com.amazonaws") {
+        return Err(Ec2Error::InvalidParameterValue(
+            "Prefix list names starting with com.amazonaws are reserved".into(),
+        ));
+    }
+    if name.is_empty() || name.chars().count() > 255 {
+        return Err(Ec2Error::InvalidParameterValue(
+            "A prefix list name must be 1 to 255 characters long".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn check_entries(family: AddressFamily, entries: &[PrefixListEntry]) -> Ec2Result<()> {
     for (i, e) in entries.iter().enumerate() {
         if !family.holds(&e.cidr) {
@@ -198,6 +222,8 @@ impl World {
                     max_entries: entries.len() as i64,
                     entries,
                     version: 1,
+                    history: Vec::new(),
+                    modified: false,
                     owner_id: "AWS".into(),
                     aws_managed: true,
                     tags: Tags::default(),
@@ -232,11 +258,7 @@ impl World {
         req: NewPrefixList,
         id: Option<PrefixListId>,
     ) -> Ec2Result<PrefixListId> {
-        if req.name.starts_with("com.amazonaws") {
-            return Err(Ec2Error::InvalidParameterValue(
-                "Prefix list names starting with com.amazonaws are reserved".into(),
-            ));
-        }
+        check_name(&req.name)?;
         check_entries(req.address_family, &req.entries)?;
         if !(1..=MAX_ENTRIES_LIMIT).contains(&req.max_entries) {
             return Err(Ec2Error::InvalidParameterValue(format!(
@@ -267,6 +289,8 @@ impl World {
                 max_entries: req.max_entries,
                 entries: req.entries,
                 version: 1,
+                history: Vec::new(),
+                modified: false,
                 owner_id: self.account_id.clone(),
                 aws_managed: false,
                 tags,
@@ -279,7 +303,17 @@ impl World {
     /// when the entries change, and `CurrentVersion` must be the version now.
     pub fn modify_prefix_list(&mut self, id: &str, change: PrefixListChange) -> Ec2Result<()> {
         let list = self.own_prefix_list(id)?;
+        if let Some(name) = &change.name {
+            check_name(name)?;
+        }
         let changes_entries = !change.add.is_empty() || !change.remove.is_empty();
+        if changes_entries && change.max_entries.is_some() {
+            // EC2's words (hashicorp/terraform-provider-aws#26034).
+            return Err(Ec2Error::InvalidParameterCombination(
+                "You cannot modify the entries and the maximum entries for the prefix list in the same request."
+                    .into(),
+            ));
+        }
         if changes_entries && change.current_version.is_none() {
             return Err(Ec2Error::MissingParameter("CurrentVersion".into()));
         }
@@ -290,6 +324,14 @@ impl World {
                     current: list.version,
                 });
             }
+        }
+        // EC2 refuses a CIDR both added and removed (its words, as the Terraform provider
+        // quotes them), so a description changes by removing the entry and adding it again.
+        if let Some(both) = change.add.iter().find(|a| change.remove.contains(&a.cidr)) {
+            return Err(Ec2Error::InvalidParameterValue(format!(
+                "Request cannot contain Cidr {} in both AddPrefixListEntries and RemovePrefixListEntries",
+                both.cidr
+            )));
         }
         let mut entries = list.entries.clone();
         for cidr in &change.remove {
@@ -303,11 +345,16 @@ impl World {
         }
         check_entries(list.address_family, &change.add)?;
         for e in &change.add {
-            match entries.iter_mut().find(|x| x.cidr == e.cidr) {
-                // Adding an existing CIDR changes its description.
-                Some(existing) => existing.description = e.description.clone(),
-                None => entries.push(e.clone()),
+            // An entry the list has is refused, whatever its description
+            // (hashicorp/terraform-provider-aws#29204 quotes EC2's code and words).
+            if let Some(existing) = entries.iter().find(|x| x.cidr == e.cidr) {
+                return Err(Ec2Error::InvalidPrefixListModification(format!(
+                    "An entry with the CIDR ({}) and description ({}) already exists.",
+                    existing.cidr,
+                    existing.description.as_deref().unwrap_or_default()
+                )));
             }
+            entries.push(e.clone());
         }
         let max_entries = change.max_entries.unwrap_or(list.max_entries);
         if !(1..=MAX_ENTRIES_LIMIT).contains(&max_entries) {
@@ -318,17 +365,59 @@ impl World {
         if entries.len() as i64 > max_entries {
             return Err(max_entries_exceeded(max_entries));
         }
+        // The reference: "If any of the resources that reference the prefix list cannot
+        // support the new maximum size, the modify operation fails", naming the first ten.
+        if max_entries > list.max_entries {
+            let over = self.groups_over_quota_if_resized(list.id, max_entries);
+            if !over.is_empty() {
+                let names: Vec<String> = over.iter().map(ToString::to_string).collect();
+                return Err(Ec2Error::InvalidParameterValue(format!(
+                    "The prefix list {} cannot have {max_entries} entries: the rules of {} would exceed the quota of rules per security group",
+                    list.id,
+                    names.join(", ")
+                )));
+            }
+        }
         self.prefix_lists.update(&list.id, |p| {
             if let Some(name) = change.name {
                 p.name = name;
             }
             p.max_entries = max_entries;
+            p.modified = true;
             if changes_entries {
-                p.entries = entries;
+                let old = std::mem::replace(&mut p.entries, entries);
+                p.history.push((p.version, old));
+                if p.history.len() > VERSIONS_KEPT {
+                    p.history.remove(0);
+                }
                 p.version += 1;
             }
         });
         Ok(())
+    }
+
+    /// The entries of one version of a list: the current one, or one kept in its history.
+    pub fn prefix_list_entries(
+        &self,
+        id: &str,
+        version: Option<i64>,
+    ) -> Ec2Result<&[PrefixListEntry]> {
+        let list = self.prefix_list(id)?;
+        match version {
+            None => Ok(&list.entries),
+            Some(v) if v == list.version => Ok(&list.entries),
+            Some(v) => list
+                .history
+                .iter()
+                .find(|(kept, _)| *kept == v)
+                .map(|(_, entries)| entries.as_slice())
+                .ok_or_else(|| {
+                    Ec2Error::InvalidParameterValue(format!(
+                        "Value ({v}) for parameter targetVersion is invalid. The prefix list {} has no version {v}",
+                        list.id
+                    ))
+                }),
+        }
     }
 
     /// DeleteManagedPrefixList: refused while a rule or route names the list.

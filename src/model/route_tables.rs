@@ -17,6 +17,7 @@ use crate::model::ids::{
     EgressOnlyInternetGatewayId, InternetGatewayId, NetworkInterfaceId, PrefixListId, ResourceId,
     RouteTableAssociationId, RouteTableId, SubnetId, VpcId,
 };
+use crate::model::prefix_lists::AddressFamily;
 use crate::model::tagging::Tagged;
 use crate::model::tags::{Tag, Tags};
 use crate::model::world::draw_id;
@@ -366,6 +367,7 @@ impl World {
         let table = self.route_table(table)?.clone();
         self.check_destination(&destination)?;
         let target = self.route_target(&table, target)?;
+        self.check_target_family(&destination, target)?;
         if table.routes.iter().any(|r| r.destination == destination) {
             return Err(Ec2Error::RouteAlreadyExists(destination.to_string()));
         }
@@ -400,6 +402,7 @@ impl World {
             return Err(route_not_found(&table, &destination));
         };
         let target = self.route_target(&table, target)?;
+        self.check_target_family(&destination, target)?;
         let is_vpc_block = table.routes[index].origin == Origin::CreateRouteTable;
         if target == Target::Local && !is_vpc_block {
             return Err(Ec2Error::InvalidParameterValue(
@@ -427,6 +430,29 @@ impl World {
         self.route_tables.update(&table.id, |t| {
             t.routes.retain(|r| r.destination != destination)
         });
+        Ok(())
+    }
+
+    /// An egress-only gateway carries IPv6 only: the reference marks its parameter "[IPv6
+    /// traffic only]". EC2's code for the mismatch is not documented; the two parameters
+    /// conflicting is what InvalidParameterCombination means.
+    fn check_target_family(&self, destination: &Destination, target: Target) -> Ec2Result<()> {
+        let Target::EgressOnlyInternetGateway(gateway) = target else {
+            return Ok(());
+        };
+        let ipv4 = match destination {
+            Destination::Ipv4(_) => true,
+            Destination::Ipv6(_) => false,
+            Destination::PrefixList(id) => self
+                .prefix_lists
+                .get(id)
+                .is_some_and(|p| p.address_family == AddressFamily::Ipv4),
+        };
+        if ipv4 {
+            return Err(Ec2Error::InvalidParameterCombination(format!(
+                "The egress-only internet gateway {gateway} carries IPv6 traffic only; {destination} is an IPv4 destination"
+            )));
+        }
         Ok(())
     }
 

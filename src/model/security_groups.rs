@@ -10,6 +10,7 @@ use ipnet::{Ipv4Net, Ipv6Net};
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::filters::Filterable;
 use crate::model::ids::{PrefixListId, ResourceId, SecurityGroupId, SecurityGroupRuleId, VpcId};
+use crate::model::prefix_lists::AddressFamily;
 use crate::model::table::Table;
 use crate::model::tags::{Tag, Tags};
 use crate::model::vpcs::id_used_twice;
@@ -19,7 +20,10 @@ use crate::model::World;
 /// The name EC2 reserves for each VPC's own group.
 pub const DEFAULT_GROUP_NAME: &str = "default";
 
-/// EC2's default quota of rules per security group, in each direction.
+/// EC2's default quota of rules per security group, in each direction and, within it, for
+/// IPv4 and for IPv6 apart (Amazon VPC quotas, "Inbound or outbound rules per security
+/// group"): a group reference counts once in each family, a prefix list as its `MaxEntries`
+/// in its own.
 pub const MAX_RULES_PER_DIRECTION: usize = 60;
 
 #[derive(Debug, Clone)]
@@ -483,9 +487,7 @@ impl World {
             }
             added.push(rule);
         }
-        if existing.len() + added.len() > MAX_RULES_PER_DIRECTION {
-            return Err(Ec2Error::RulesPerSecurityGroupLimitExceeded);
-        }
+        self.check_rule_quota(existing.iter().chain(&added), None)?;
         for rule in &added {
             self.rule_groups.insert(rule.id, target.id);
         }
@@ -630,8 +632,75 @@ impl World {
             }
             rules[index] = rule;
         }
+        // A rule rewritten to another family may not fit in that family's quota.
+        self.check_rule_quota(next.ingress.iter(), None)?;
+        self.check_rule_quota(next.egress.iter(), None)?;
         self.security_groups.insert(target.id, next);
         Ok(())
+    }
+
+    /// What one rule counts against its direction's quota: (IPv4 rules, IPv6 rules).
+    /// `resized` is a prefix list with the size it is about to have.
+    fn rule_weight(&self, peer: &Peer, resized: Option<(PrefixListId, i64)>) -> (usize, usize) {
+        match peer {
+            Peer::Ipv4(_) => (1, 0),
+            Peer::Ipv6(_) => (0, 1),
+            Peer::Group { .. } => (1, 1),
+            Peer::PrefixList(id) => {
+                let Some(list) = self.prefix_lists.get(id) else {
+                    return (1, 1);
+                };
+                let size = match resized {
+                    Some((resized, max)) if resized == *id => max,
+                    _ => list.max_entries,
+                };
+                let size = usize::try_from(size).unwrap_or(usize::MAX);
+                match list.address_family {
+                    AddressFamily::Ipv4 => (size, 0),
+                    AddressFamily::Ipv6 => (0, size),
+                }
+            }
+        }
+    }
+
+    /// Refuses a direction's rules that count more than the quota in either family.
+    fn check_rule_quota<'a>(
+        &self,
+        rules: impl Iterator<Item = &'a Rule>,
+        resized: Option<(PrefixListId, i64)>,
+    ) -> Ec2Result<()> {
+        let (v4, v6) = rules.fold((0usize, 0usize), |(a, b), r| {
+            let (x, y) = self.rule_weight(&r.peer, resized);
+            (a.saturating_add(x), b.saturating_add(y))
+        });
+        if v4 > MAX_RULES_PER_DIRECTION || v6 > MAX_RULES_PER_DIRECTION {
+            return Err(Ec2Error::RulesPerSecurityGroupLimitExceeded);
+        }
+        Ok(())
+    }
+
+    /// The groups (at most ten, as EC2's state message names them) whose rules would count
+    /// past the quota were prefix list `list` resized to `max_entries`.
+    pub(in crate::model) fn groups_over_quota_if_resized(
+        &self,
+        list: PrefixListId,
+        max_entries: i64,
+    ) -> Vec<SecurityGroupId> {
+        self.security_groups
+            .values()
+            .filter(|g| {
+                let uses = g
+                    .ingress
+                    .iter()
+                    .chain(&g.egress)
+                    .any(|r| r.peer == Peer::PrefixList(list));
+                let resized = Some((list, max_entries));
+                uses && (self.check_rule_quota(g.ingress.iter(), resized).is_err()
+                    || self.check_rule_quota(g.egress.iter(), resized).is_err())
+            })
+            .map(|g| g.id)
+            .take(10)
+            .collect()
     }
 
     /// UpdateSecurityGroupRuleDescriptions{Ingress,Egress}: by the rules' traffic (the

@@ -6,6 +6,7 @@
 
 mod support;
 
+mod account_and_sts;
 mod admin;
 mod auth;
 mod cli;
@@ -18,15 +19,20 @@ mod init_state;
 mod interface_addresses;
 mod interface_attributes;
 mod interface_permissions;
+mod internet_gateways;
 mod limits;
 mod logging;
 mod model_properties;
+mod network_acls;
 mod network_interfaces;
 mod persistence;
+mod prefix_lists;
 mod protocol;
 mod regions;
+mod route_tables;
 mod sdk;
 mod sdk_network_interfaces;
+mod security_group_rules;
 mod security_groups;
 mod seed_examples;
 mod shared_endpoint;

@@ -1,13 +1,15 @@
 //! Test support: a real server on 127.0.0.1:0, a form-POST client, and an XML reader; the
 //! world builder most tests start from ([`net`]), the address invariants ([`invariants`]) and
-//! small readers of replies ([`readers`]).
+//! small readers of replies ([`readers`]) and of the routing layer ([`routing`]).
 
 mod invariants;
 pub mod net;
 pub mod readers;
+pub mod routing;
 
 pub use net::*;
 pub use readers::*;
+pub use routing::*;
 
 use std::collections::HashMap;
 
@@ -60,9 +62,21 @@ impl Server {
     ) -> Reply {
         let mut form: Vec<(&str, &str)> = vec![("Action", action), ("Version", "2016-11-15")];
         form.extend_from_slice(params);
-        let body = serde_urlencoded::to_string(&form).unwrap();
+        self.post_scoped(access_key, region, "ec2", &form).await
+    }
+
+    /// POSTs exactly `form` (no `Version` added) signed for `service`'s SigV4 scope, as an
+    /// STS client does with `sts`.
+    pub async fn post_scoped(
+        &self,
+        access_key: &str,
+        region: &str,
+        service: &str,
+        form: &[(&str, &str)],
+    ) -> Reply {
+        let body = serde_urlencoded::to_string(form).unwrap();
         let auth = format!(
-            "AWS4-HMAC-SHA256 Credential={access_key}/20261125/{region}/ec2/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
+            "AWS4-HMAC-SHA256 Credential={access_key}/20261125/{region}/{service}/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
         );
         self.post_raw(&body, &[("authorization", auth.as_str())])
             .await
