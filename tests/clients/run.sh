@@ -91,7 +91,7 @@ export PYTHONDONTWRITEBYTECODE=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 # 2 cores, against ~25 s for a cold debug build). These suites do not measure speed.
 begin "cargo build (debug)"
 cargo build --bin ec2-mock
-BIN=$ROOT/target/debug/ec2-mock
+BIN=${CARGO_TARGET_DIR:-$ROOT/target}/debug/ec2-mock
 end
 
 # Starts one server on a free port; sets ENDPOINT from the first line it prints.
