@@ -63,6 +63,7 @@ INTERFACE_KEYS = {
     "AvailabilityZoneId",
     "Description",
     "OwnerId",
+    "RequesterId",
     "RequesterManaged",
     "Status",
     "MacAddress",
@@ -93,7 +94,9 @@ def assert_interface(
     extra_keys=(),
 ):
     """Every field botocore parses for an interface, checked against what the request implies."""
-    assert set(eni) == INTERFACE_KEYS | set(extra_keys), sorted(eni)
+    # `Ipv6Address` (the first IPv6 address) comes with any IPv6 address.
+    v6_key = {"Ipv6Address"} if ipv6_count else set()
+    assert set(eni) == INTERFACE_KEYS | v6_key | set(extra_keys), sorted(eni)
     assert ENI_ID.match(eni["NetworkInterfaceId"]), eni["NetworkInterfaceId"]
     assert eni["SubnetId"] == w.subnet_id
     assert eni["VpcId"] == w.vpc_id
@@ -101,6 +104,7 @@ def assert_interface(
     assert eni["AvailabilityZoneId"] == ZONE_ID
     assert eni["Description"] == description
     assert eni["OwnerId"] == ACCOUNT
+    assert eni["RequesterId"] == ACCOUNT
     assert eni["RequesterManaged"] is False
     assert eni["Status"] == status
     assert MAC.match(eni["MacAddress"]), eni["MacAddress"]
@@ -132,4 +136,6 @@ def assert_interface(
         assert ipaddress.IPv6Address(a["Ipv6Address"]) in w.subnet_v6, a
         assert a["IsPrimaryIpv6"] is False
     assert len({a["Ipv6Address"] for a in v6}) == len(v6)
+    if v6:
+        assert eni["Ipv6Address"] == v6[0]["Ipv6Address"]
     return addrs

@@ -166,6 +166,7 @@ const INTERFACE_KEYS = [
   "AvailabilityZoneId",
   "Description",
   "OwnerId",
+  "RequesterId",
   "RequesterManaged",
   "Status",
   "MacAddress",
@@ -195,7 +196,8 @@ export function assertInterface(eni, w, opts) {
   } = opts;
   assert.deepEqual(
     Object.keys(eni).filter((k) => eni[k] !== undefined).sort(),
-    [...INTERFACE_KEYS, ...extraKeys].sort(),
+    // `Ipv6Address` (the first IPv6 address) comes with any IPv6 address.
+    [...new Set([...INTERFACE_KEYS, ...(ipv6Count ? ["Ipv6Address"] : []), ...extraKeys])].sort(),
   );
   assert.match(eni.NetworkInterfaceId, ENI_ID);
   assert.equal(eni.SubnetId, w.subnetId);
@@ -204,6 +206,7 @@ export function assertInterface(eni, w, opts) {
   assert.equal(eni.AvailabilityZoneId, ZONE_ID);
   assert.equal(eni.Description, description);
   assert.equal(eni.OwnerId, ACCOUNT);
+  assert.equal(eni.RequesterId, ACCOUNT);
   assert.equal(eni.RequesterManaged, false);
   assert.equal(eni.Status, status);
   assert.match(eni.MacAddress, MAC);
@@ -238,5 +241,6 @@ export function assertInterface(eni, w, opts) {
     assert.equal(a.IsPrimaryIpv6, false);
   }
   assert.equal(new Set(eni.Ipv6Addresses.map((a) => a.Ipv6Address)).size, ipv6Count);
+  if (ipv6Count) assert.equal(eni.Ipv6Address, eni.Ipv6Addresses[0].Ipv6Address);
   return addrs;
 }
