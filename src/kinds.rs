@@ -29,6 +29,11 @@ pub enum Kind {
     NetworkAcl,
     NetworkAclAssociation,
     PrefixList,
+    Image,
+    Instance,
+    Reservation,
+    ElasticIp,
+    ElasticIpAssociation,
 }
 
 /// What the rest of the server needs to know about one kind.
@@ -209,6 +214,51 @@ pub static KINDS: &[KindInfo] = &[
         tag_type: Some("prefix-list"),
         summary: Some("prefixLists"),
     },
+    KindInfo {
+        kind: Kind::Image,
+        prefix: "ami",
+        not_found_code: "InvalidAMIID.NotFound",
+        not_found_message: "The image id '[{}]' does not exist",
+        malformed_code: Some("InvalidAMIID.Malformed"),
+        tag_type: Some("image"),
+        summary: None,
+    },
+    KindInfo {
+        kind: Kind::Instance,
+        prefix: "i",
+        not_found_code: "InvalidInstanceID.NotFound",
+        not_found_message: "The instance ID '{}' does not exist",
+        malformed_code: Some("InvalidInstanceID.Malformed"),
+        tag_type: Some("instance"),
+        summary: Some("instances"),
+    },
+    KindInfo {
+        kind: Kind::Reservation,
+        prefix: "r",
+        not_found_code: "InvalidReservationID.NotFound",
+        not_found_message: "The reservation ID '{}' does not exist",
+        malformed_code: Some("InvalidReservationID.Malformed"),
+        tag_type: None,
+        summary: None,
+    },
+    KindInfo {
+        kind: Kind::ElasticIp,
+        prefix: "eipalloc",
+        not_found_code: "InvalidAllocationID.NotFound",
+        not_found_message: "The allocation ID '{}' does not exist",
+        malformed_code: Some("InvalidAllocationID.Malformed"),
+        tag_type: Some("elastic-ip"),
+        summary: Some("addresses"),
+    },
+    KindInfo {
+        kind: Kind::ElasticIpAssociation,
+        prefix: "eipassoc",
+        not_found_code: "InvalidAssociationID.NotFound",
+        not_found_message: "The association ID '{}' does not exist",
+        malformed_code: Some("InvalidAssociationID.Malformed"),
+        tag_type: None,
+        summary: None,
+    },
 ];
 
 impl Kind {
@@ -240,7 +290,7 @@ impl Kind {
 }
 
 /// The number of kinds, for per-kind arrays.
-pub const KIND_COUNT: usize = 17;
+pub const KIND_COUNT: usize = 22;
 
 #[cfg(test)]
 mod tests {

@@ -167,6 +167,16 @@ resource_ids! {
     NetworkAclAssociationId => NetworkAclAssociation;
     /// `pl-…`
     PrefixListId => PrefixList;
+    /// `ami-…`
+    ImageId => Image;
+    /// `i-…`
+    InstanceId => Instance;
+    /// `r-…`
+    ReservationId => Reservation;
+    /// `eipalloc-…`
+    AllocationId => ElasticIp;
+    /// `eipassoc-…`
+    ElasticIpAssociationId => ElasticIpAssociation;
 }
 
 /// A locally administered unicast MAC address, as its 48-bit number.

@@ -217,7 +217,11 @@ impl World {
             | Kind::SubnetCidrAssociation
             | Kind::NetworkInterfaceAttachment
             | Kind::RouteTableAssociation
-            | Kind::NetworkAclAssociation => 0,
+            | Kind::NetworkAclAssociation
+            | Kind::Reservation
+            | Kind::ElasticIpAssociation => 0,
+            // Kinds whose tables come with instances and Elastic IPs.
+            Kind::Image | Kind::Instance | Kind::ElasticIp => 0,
         }
     }
 
