@@ -371,11 +371,10 @@ fn probe(addr: SocketAddr) -> Result<(), String> {
     stream
         .set_write_timeout(Some(HEALTHCHECK_TIMEOUT))
         .map_err(io)?;
-    write!(
-        stream,
-        "GET /_ec2-mock/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .map_err(io)?;
+    // One write: `write!` would send the request in pieces.
+    let request =
+        format!("GET /_ec2-mock/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).map_err(io)?;
     // The answer is a few dozen bytes; the bound keeps a stranger on the port from feeding
     // the check without end.
     let mut reply = Vec::new();

@@ -88,10 +88,16 @@ async fn another_server_on_the_port_is_unhealthy() {
         let port = listener.local_addr().expect("addr").port().to_string();
         let answer = tokio::spawn(async move {
             let (mut socket, _) = listener.accept().await.expect("accept");
-            let mut request = vec![0; 4096];
-            let n = socket.read(&mut request).await.expect("read the request");
+            // The whole request, then the reply: the check must not meet a closed socket.
+            let mut request = Vec::new();
+            let mut chunk = [0; 1024];
+            while !request.ends_with(b"\r\n\r\n") {
+                let n = socket.read(&mut chunk).await.expect("read the request");
+                assert!(n > 0, "the request ended early: {request:?}");
+                request.extend_from_slice(&chunk[..n]);
+            }
             socket.write_all(reply.as_bytes()).await.expect("reply");
-            String::from_utf8_lossy(&request[..n]).into_owned()
+            String::from_utf8_lossy(&request).into_owned()
         });
         let (code, _, stderr) = check(&["healthcheck", "--port", &port], &[]).await;
         assert_eq!(code, Some(1), "{reply:?} counted as healthy");
