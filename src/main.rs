@@ -183,16 +183,7 @@ async fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     if let Some(Command::Healthcheck) = cli.command {
-        let given = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
-        let server = container_server().filter(|_| !(given("host") && given("port")));
-        let host = match &server {
-            Some(s) if !given("host") => s.host,
-            _ => cli.host,
-        };
-        let port = match &server {
-            Some(s) if !given("port") => s.port,
-            _ => cli.port,
-        };
+        let (host, port) = healthcheck_target(&cli, &matches);
         return healthcheck(host, port);
     }
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -322,6 +313,23 @@ async fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Where `ec2-mock healthcheck` looks: a --host or --port given to it wins; then what the
+/// container's ec2-mock server (PID 1) was started with, flags and variables; else the
+/// check's own variables and defaults, which are the server's.
+fn healthcheck_target(cli: &Cli, matches: &clap::ArgMatches) -> (IpAddr, u16) {
+    let given = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
+    let server = container_server().filter(|_| !(given("host") && given("port")));
+    let host = match &server {
+        Some(s) if !given("host") => s.host,
+        _ => cli.host,
+    };
+    let port = match &server {
+        Some(s) if !given("port") => s.port,
+        _ => cli.port,
+    };
+    (host, port)
 }
 
 /// How long the health check waits to connect, and then for each read or write.
