@@ -1,10 +1,13 @@
-//! The `ec2-mock` binary: parse flags, set up logging, serve until SIGINT/SIGTERM.
+//! The `ec2-mock` binary: parse flags, set up logging, serve until SIGINT/SIGTERM; or, as
+//! `ec2-mock healthcheck`, ask a running server whether it is healthy.
 
-use std::net::SocketAddr;
+use std::io::{Read, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use tokio::net::TcpListener;
 
 /// A local, faithful mock of the Amazon EC2 Query API.
@@ -14,12 +17,17 @@ use tokio::net::TcpListener;
 #[derive(Debug, Parser)]
 #[command(name = "ec2-mock", version)]
 struct Cli {
-    /// Address to listen on (use 0.0.0.0 inside containers).
-    #[arg(long, env = "EC2_MOCK_HOST", default_value = "127.0.0.1")]
-    host: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    /// IP address to listen on: 127.0.0.1, ::1, 0.0.0.0 (all interfaces: use it inside
+    /// containers), or `localhost`, which means 127.0.0.1. Host names are not resolved.
+    // Parsed here rather than by getaddrinfo: a static binary must never need NSS.
+    #[arg(long, env = "EC2_MOCK_HOST", default_value = "127.0.0.1", value_parser = parse_host, global = true)]
+    host: IpAddr,
 
     /// TCP port to listen on; 0 picks any free port (printed on stdout).
-    #[arg(long, env = "EC2_MOCK_PORT", default_value_t = 4566)]
+    #[arg(long, env = "EC2_MOCK_PORT", default_value_t = 4566, global = true)]
     port: u16,
 
     /// Region of requests that carry no SigV4 credential scope (curl, unsigned clients).
@@ -134,6 +142,32 @@ struct Cli {
     admin_token: Option<String>,
 }
 
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Request /_ec2-mock/health from the server on --host/--port (or EC2_MOCK_HOST and
+    /// EC2_MOCK_PORT; 0.0.0.0 is reached on 127.0.0.1) and exit 0 if it is healthy, 1 if not.
+    /// Inside a container whose PID 1 is ec2-mock, that server's own --host and --port are
+    /// followed unless given here, so `docker run IMAGE --port 5000` stays healthy.
+    Healthcheck,
+}
+
+/// `--host`: an IP address, or `localhost` for 127.0.0.1.
+fn parse_host(text: &str) -> Result<IpAddr, String> {
+    if text.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+    let bare = text
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .unwrap_or(text);
+    bare.parse().map_err(|_| {
+        format!(
+            "`{text}` is not an IP address; ec2-mock does not resolve host names \
+             (use 127.0.0.1, 0.0.0.0, ::1, :: or localhost)"
+        )
+    })
+}
+
 /// `--log-format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum LogFormat {
@@ -143,7 +177,15 @@ enum LogFormat {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    if let Some(Command::Healthcheck) = cli.command {
+        let (host, port) = healthcheck_target(&cli, &matches);
+        return healthcheck(host, port);
+    }
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .or_else(|_| tracing_subscriber::EnvFilter::try_new(&cli.log_level))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
@@ -237,7 +279,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let addr = format!("{}:{}", cli.host, cli.port);
+    let addr = SocketAddr::new(cli.host, cli.port);
     let listener = match TcpListener::bind(&addr).await {
         Ok(l) => l,
         Err(e) => {
@@ -271,6 +313,121 @@ async fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Where `ec2-mock healthcheck` looks: a --host or --port given to it wins; then what the
+/// container's ec2-mock server (PID 1) was started with, flags and variables; else the
+/// check's own variables and defaults, which are the server's.
+fn healthcheck_target(cli: &Cli, matches: &clap::ArgMatches) -> (IpAddr, u16) {
+    let given = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
+    let server = container_server().filter(|_| !(given("host") && given("port")));
+    let host = match &server {
+        Some(s) if !given("host") => s.host,
+        _ => cli.host,
+    };
+    let port = match &server {
+        Some(s) if !given("port") => s.port,
+        _ => cli.port,
+    };
+    (host, port)
+}
+
+/// How long the health check waits to connect, and then for each read or write.
+const HEALTHCHECK_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// `ec2-mock healthcheck`: one HTTP/1.1 GET of the health endpoint over a plain socket, so an
+/// image with nothing but this binary can check itself. Healthy means a 200 carrying the
+/// health document, not merely something listening on the port.
+fn healthcheck(host: IpAddr, port: u16) -> ExitCode {
+    if port == 0 {
+        eprintln!("ec2-mock healthcheck: port 0 is any free port; give the port the server printed with --port");
+        return ExitCode::FAILURE;
+    }
+    let addr = SocketAddr::new(reachable(host), port);
+    match probe(addr) {
+        Ok(()) => {
+            println!("healthy: {}", ec2_mock::endpoint_url(addr));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!(
+                "ec2-mock healthcheck: {} unhealthy: {e}",
+                ec2_mock::endpoint_url(addr)
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The address a client uses for a server listening on `host`: a wildcard address is not one
+/// to connect to, but the loopback address of its family is always among the addresses it covers.
+fn reachable(host: IpAddr) -> IpAddr {
+    match host {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    }
+}
+
+fn probe(addr: SocketAddr) -> Result<(), String> {
+    let mut stream = TcpStream::connect_timeout(&addr, HEALTHCHECK_TIMEOUT)
+        .map_err(|e| format!("cannot connect: {e}"))?;
+    let io = |e: std::io::Error| e.to_string();
+    stream
+        .set_read_timeout(Some(HEALTHCHECK_TIMEOUT))
+        .map_err(io)?;
+    stream
+        .set_write_timeout(Some(HEALTHCHECK_TIMEOUT))
+        .map_err(io)?;
+    // One write: `write!` would send the request in pieces.
+    let request =
+        format!("GET /_ec2-mock/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).map_err(io)?;
+    // The answer is a few dozen bytes; the bound keeps a stranger on the port from feeding
+    // the check without end.
+    let mut reply = Vec::new();
+    stream
+        .take(64 * 1024)
+        .read_to_end(&mut reply)
+        .map_err(|e| format!("no reply: {e}"))?;
+    let reply = String::from_utf8_lossy(&reply);
+    let status = reply.lines().next().unwrap_or_default();
+    if !status.starts_with("HTTP/1.1 200 ") {
+        return Err(format!("status line `{status}`"));
+    }
+    let body = reply.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    if !body.contains(r#""status":"ok""#) {
+        return Err(format!("not ec2-mock's health document: `{body}`"));
+    }
+    Ok(())
+}
+
+/// The --host and --port of the ec2-mock server that is PID 1 (a container's entrypoint,
+/// possibly behind `docker run --init`), parsed as that server parsed them: a HEALTHCHECK runs
+/// with the container's environment but not with the arguments given to `docker run`.
+fn container_server() -> Option<Cli> {
+    let cmdline = std::fs::read("/proc/1/cmdline").ok()?;
+    let args = server_args(&cmdline)?;
+    Cli::try_parse_from(std::iter::once("ec2-mock".to_owned()).chain(args))
+        .ok()
+        .filter(|cli| cli.command.is_none())
+}
+
+/// The arguments after the first `ec2-mock` program in a NUL-separated command line.
+fn server_args(cmdline: &[u8]) -> Option<Vec<String>> {
+    let args: Vec<String> = cmdline
+        .split(|b| *b == 0)
+        .map(|a| String::from_utf8_lossy(a).into_owned())
+        .collect();
+    let program = args.iter().position(|a| {
+        std::path::Path::new(a).file_name() == Some(std::ffi::OsStr::new("ec2-mock"))
+    })?;
+    let mut rest = args[program + 1..].to_vec();
+    // The command line ends with a NUL, which leaves one empty piece after it.
+    if rest.last().is_some_and(String::is_empty) {
+        rest.pop();
+    }
+    Some(rest)
 }
 
 /// Installs the SIGINT/SIGTERM handlers now and returns a future that completes on either.
@@ -307,4 +464,65 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
             let _ = tokio::signal::ctrl_c().await;
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_are_ip_addresses_or_localhost() {
+        assert_eq!(parse_host("0.0.0.0"), Ok(IpAddr::V4(Ipv4Addr::UNSPECIFIED)));
+        assert_eq!(parse_host("LocalHost"), Ok(IpAddr::V4(Ipv4Addr::LOCALHOST)));
+        assert_eq!(parse_host("[::1]"), Ok(IpAddr::V6(Ipv6Addr::LOCALHOST)));
+        assert_eq!(parse_host("::"), Ok(IpAddr::V6(Ipv6Addr::UNSPECIFIED)));
+        let refused = parse_host("example.com").unwrap_err();
+        assert!(refused.contains("not an IP address"), "{refused}");
+        assert!(parse_host("127.0.0.1:4566").is_err());
+    }
+
+    #[test]
+    fn a_wildcard_host_is_checked_on_loopback() {
+        assert_eq!(
+            reachable(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        );
+        assert_eq!(
+            reachable(IpAddr::V6(Ipv6Addr::UNSPECIFIED)),
+            IpAddr::V6(Ipv6Addr::LOCALHOST)
+        );
+        let ip: IpAddr = "10.1.2.3".parse().unwrap();
+        assert_eq!(reachable(ip), ip);
+    }
+
+    #[test]
+    fn the_server_arguments_follow_the_ec2_mock_program() {
+        // As the kernel writes /proc/PID/cmdline: each argument followed by a NUL.
+        let cmdline = |args: &[&str]| {
+            args.iter()
+                .flat_map(|a| [a.as_bytes(), b"\0"].concat())
+                .collect::<Vec<u8>>()
+        };
+        let direct = cmdline(&["/ec2-mock", "--port", "5000"]);
+        assert_eq!(server_args(&direct).unwrap(), ["--port", "5000"]);
+        // `docker run --init`: docker-init is PID 1 and runs the entrypoint.
+        let init = cmdline(&["/sbin/docker-init", "--", "/ec2-mock", "--host", "::"]);
+        assert_eq!(server_args(&init).unwrap(), ["--host", "::"]);
+        let bare = cmdline(&["/ec2-mock"]);
+        assert_eq!(server_args(&bare).unwrap(), Vec::<String>::new());
+        assert_eq!(server_args(&cmdline(&["/sbin/init", "splash"])), None);
+        assert_eq!(server_args(&cmdline(&["/usr/bin/ec2-mock-helper"])), None);
+    }
+
+    #[test]
+    fn a_container_servers_flags_parse_as_the_server_parses_them() {
+        let cli = Cli::try_parse_from(["ec2-mock", "--port", "5000", "--seed", "1"]).unwrap();
+        assert_eq!(
+            (cli.host, cli.port),
+            (IpAddr::V4(Ipv4Addr::LOCALHOST), 5000)
+        );
+        let cli = Cli::try_parse_from(["ec2-mock", "healthcheck", "--port", "5001"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Healthcheck)));
+        assert_eq!(cli.port, 5001);
+    }
 }

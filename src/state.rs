@@ -50,22 +50,50 @@ pub fn configure(
             worlds = checked.snapshot().worlds().map(|w| w.len()).unwrap_or(0),
             "loaded init file"
         );
+        log_worlds("--init", &checked, config);
         config.init = Some(checked);
     }
     if let Some(path) = state_file {
         let file =
             StateFile::open(path).map_err(|e| format!("--state-file {}: {e}", path.display()))?;
         match file.loaded() {
-            Some(state) => tracing::info!(
-                path = %path.display(),
-                worlds = state.snapshot().worlds().map(|w| w.len()).unwrap_or(0),
-                "loaded state file"
-            ),
+            Some(state) => {
+                tracing::info!(
+                    path = %path.display(),
+                    worlds = state.snapshot().worlds().map(|w| w.len()).unwrap_or(0),
+                    "loaded state file"
+                );
+                log_worlds("--state-file", state, config);
+            }
             None => tracing::info!(path = %path.display(), "state file does not exist yet"),
         }
         config.state_file = Some(Arc::new(file));
     }
     Ok(())
+}
+
+/// One line per loaded world: its account and region, and how a client reaches it. A world
+/// outside the default account and region is invisible to unsigned requests (curl), which is
+/// the first thing a newcomer who loaded a file and sees only the default VPC needs to know.
+fn log_worlds(source: &str, state: &CheckedSnapshot, config: &Config) {
+    for (account, region, world) in state.snapshot().worlds().unwrap_or_default() {
+        let reach = if account == config.account_id && region.name == config.region.name {
+            "unsigned requests and any access key ID that is not 12 digits".to_owned()
+        } else {
+            format!("AWS_ACCESS_KEY_ID={account} with region {}", region.name)
+        };
+        tracing::info!(
+            source,
+            account,
+            region = region.name,
+            vpcs = world.vpcs.len(),
+            subnets = world.subnets.len(),
+            security_groups = world.security_groups.len(),
+            network_interfaces = world.network_interfaces.len(),
+            reach = %reach,
+            "world loaded"
+        );
+    }
 }
 
 /// The backend a configuration asks for: the state file's worlds if it had any, else the
