@@ -163,6 +163,24 @@ pub enum Ec2Error {
         given: i64,
         current: i64,
     },
+    /// One interface more than the instance type takes (in total or on a card).
+    AttachmentLimitExceeded(String),
+    /// An interface with more addresses than the instance type allows per interface.
+    InterfaceAddressLimitExceeded(String),
+    /// An interface attached elsewhere (attach, launch).
+    InterfaceInUse(String),
+    /// An instance in a state the operation cannot start from.
+    IncorrectInstanceState(String),
+    /// An operation EC2 never allows on this resource (detaching a primary interface).
+    OperationNotPermitted(String),
+    /// An instance named where one of its interfaces must be (AssociateAddress).
+    InvalidInstanceId(String),
+    /// One Elastic IP more than the region's quota.
+    AddressLimitExceeded,
+    /// ReleaseAddress of an associated address.
+    AddressInUse(String),
+    /// An Elastic IP named by an address no allocation has.
+    InvalidAddressNotFound(String),
 }
 
 /// Why an explicitly requested address or prefix cannot be had.
@@ -255,6 +273,15 @@ impl Ec2Error {
             NetworkAclEntryNotFound(_) => "InvalidNetworkAclEntry.NotFound",
             InvalidPrefixListModification(_) => "InvalidPrefixListModification",
             PrefixListVersionMismatch { .. } => "PrefixListVersionMismatch",
+            AttachmentLimitExceeded(_) => "AttachmentLimitExceeded",
+            InterfaceAddressLimitExceeded(_) => "InvalidInterface.IpAddressLimitExceeded",
+            InterfaceInUse(_) => "InvalidNetworkInterface.InUse",
+            IncorrectInstanceState(_) => "IncorrectInstanceState",
+            OperationNotPermitted(_) => "OperationNotPermitted",
+            InvalidInstanceId(_) => "InvalidInstanceID",
+            AddressLimitExceeded => "AddressLimitExceeded",
+            AddressInUse(_) => "InvalidIPAddress.InUse",
+            InvalidAddressNotFound(_) => "InvalidAddress.NotFound",
             NoSuchVersion(_) => "NoSuchVersion",
             MethodNotAllowed(_) => "MethodNotAllowed",
             RequestUriTooLong => "RequestURITooLong",
@@ -330,7 +357,16 @@ impl Ec2Error {
             | NetworkAclEntryLimitExceeded { .. }
             | NetworkAclEntryNotFound(_)
             | InvalidPrefixListModification(_)
-            | PrefixListVersionMismatch { .. } => 400,
+            | PrefixListVersionMismatch { .. }
+            | AttachmentLimitExceeded(_)
+            | InterfaceAddressLimitExceeded(_)
+            | InterfaceInUse(_)
+            | IncorrectInstanceState(_)
+            | OperationNotPermitted(_)
+            | InvalidInstanceId(_)
+            | AddressLimitExceeded
+            | AddressInUse(_)
+            | InvalidAddressNotFound(_) => 400,
         }
     }
 }
@@ -450,9 +486,16 @@ impl fmt::Display for Ec2Error {
             ResourceAlreadyAssociated(msg)
             | RouteNotFound(msg)
             | GatewayNotAttached(msg)
-            | InvalidPrefixListModification(msg) => {
-                f.write_str(msg)
-            }
+            | InvalidPrefixListModification(msg)
+            | AttachmentLimitExceeded(msg)
+            | InterfaceAddressLimitExceeded(msg)
+            | InterfaceInUse(msg)
+            | IncorrectInstanceState(msg)
+            | OperationNotPermitted(msg)
+            | InvalidInstanceId(msg)
+            | AddressInUse(msg)
+            | InvalidAddressNotFound(msg) => f.write_str(msg),
+            AddressLimitExceeded => f.write_str("The maximum number of addresses has been reached."),
             RouteAlreadyExists(destination) => {
                 write!(f, "The route identified by {destination} already exists.")
             }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use crate::actions::network_interfaces::parse_connection_tracking;
 use crate::actions::{Action, Call, Read, Write};
 use crate::error::{Ec2Error, Ec2Result};
+use crate::model::clock::iso8601;
 use crate::model::interface_attributes::AttributeChange;
 use crate::model::network_interfaces::{ConnectionTracking, NetworkInterface};
 use crate::model::World;
@@ -160,11 +161,25 @@ fn write_attribute(w: &mut XmlWriter, eni: &NetworkInterface, attribute: Attribu
             });
         }
         // An unattached interface's answer has no attachment element at all (the ec2-api
-        // tests against Amazon assert `Attachment` is absent), and nothing is attached here.
-        Attribute::Attachment => {}
-        // No public addresses exist in this world.
+        // tests against Amazon assert `Attachment` is absent).
+        Attribute::Attachment => {
+            if let Some(a) = &eni.attachment {
+                w.node("attachment", |w| {
+                    w.text("attachmentId", a.id);
+                    w.text("instanceId", a.instance_id);
+                    w.text("instanceOwnerId", &eni.owner_id);
+                    w.text("deviceIndex", a.device_index);
+                    w.text("networkCardIndex", a.network_card_index);
+                    w.text("status", "attached");
+                    w.text("attachTime", iso8601(a.attach_time));
+                    w.text("deleteOnTermination", a.delete_on_termination);
+                });
+            }
+        }
+        // Whether the primary address has a public address EC2 assigned (not an Elastic IP).
         Attribute::AssociatePublicIpAddress => {
-            w.text("associatePublicIpAddress", false);
+            let assigned = eni.public_address().is_some_and(|a| a.elastic.is_none());
+            w.text("associatePublicIpAddress", assigned);
         }
     }
 }
@@ -283,7 +298,7 @@ fn validate_modify(r: Requested) -> Ec2Result<AttributeChange> {
     }
     if r.associate_public_ip.is_some() {
         return Err(Ec2Error::UnsupportedOperation(
-            "AssociatePublicIpAddress is not supported: ec2-mock has no internet gateways or public IPv4 addresses"
+            "The parameter AssociatePublicIpAddress is not supported by ec2-mock (an interface's public address comes with its instance's launch, or from an Elastic IP)"
                 .into(),
         ));
     }
@@ -294,19 +309,21 @@ fn validate_modify(r: Requested) -> Ec2Result<AttributeChange> {
         let Some(attachment_id) = a.attachment_id else {
             return Err(Ec2Error::MissingParameter("Attachment.AttachmentId".into()));
         };
-        let changes = a.delete_on_termination.is_some()
-            || a.ena_queue_count.is_some()
-            || a.default_ena_queue_count.is_some();
-        if !changes {
+        let ena_queues = a.ena_queue_count.is_some() || a.default_ena_queue_count.is_some();
+        if a.delete_on_termination.is_none() && !ena_queues {
             return Err(Ec2Error::MissingParameter(
                 "Attachment.DeleteOnTermination".into(),
             ));
         }
-        return Ok(AttributeChange::Attachment { attachment_id });
+        return Ok(AttributeChange::Attachment {
+            attachment_id,
+            delete_on_termination: a.delete_on_termination,
+            ena_queues,
+        });
     }
     if r.ena_srd {
         return Err(Ec2Error::UnsupportedOperation(
-            "EnaSrdSpecification is not supported: ENA Express applies to an interface attached to an instance, and ec2-mock has no instances"
+            "The parameter EnaSrdSpecification is not supported by ec2-mock (ENA Express is not modelled)"
                 .into(),
         ));
     }

@@ -10,9 +10,12 @@
 //! `DryRunOperation`, so no action handles DryRun itself.
 
 pub mod account;
+pub mod addresses;
+pub mod attachments;
 pub mod common;
 pub mod describe;
 pub mod dhcp_options;
+pub mod instances;
 pub mod interface_addresses;
 pub mod interface_attributes;
 pub mod interface_permissions;

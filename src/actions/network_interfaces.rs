@@ -4,7 +4,6 @@
 //! formats) are checked here, in `parse_create`, before the model allocates anything.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
-use std::sync::Arc;
 
 use ipnet::{Ipv4Net, Ipv6Net};
 
@@ -16,10 +15,11 @@ use crate::actions::{Action, Call, Read, Write};
 use crate::error::{Ec2Error, Ec2Result};
 use crate::kinds::Kind;
 use crate::model::allocator::{IPV4_PREFIX_LEN, IPV6_PREFIX_LEN};
+use crate::model::clock::iso8601;
 use crate::model::ids::format_mac;
 use crate::model::interface_addresses::total;
 use crate::model::network_interfaces::{
-    ConnectionTracking, Created, InterfaceType, NetworkInterface, NewNetworkInterface,
+    ConnectionTracking, Created, InterfaceType, InterfaceView, NewNetworkInterface, PublicAddress,
     MAX_IPV4_PER_INTERFACE, MAX_IPV6_PER_INTERFACE,
 };
 use crate::model::world::private_dns_name;
@@ -33,7 +33,7 @@ pub struct CreateNetworkInterface {
 }
 
 impl Action for CreateNetworkInterface {
-    type Output = Created;
+    type Output = (Created, InterfaceView);
 
     fn parse(call: &Call<'_>) -> Ec2Result<Self> {
         let mut request = parse_create(call)?;
@@ -48,18 +48,20 @@ impl Action for CreateNetworkInterface {
         Ok(CreateNetworkInterface { request })
     }
 
-    fn render(created: &Created, w: &mut XmlWriter) {
+    fn render((created, view): &Self::Output, w: &mut XmlWriter) {
         // A retry answered from the client token shows the interface as it is now.
         w.node("networkInterface", |w| {
-            write_network_interface(w, &created.interface, !created.replayed)
+            write_network_interface(w, view, !created.replayed)
         });
         w.opt("clientToken", created.interface.client_token.as_deref());
     }
 }
 
 impl Write for CreateNetworkInterface {
-    fn write(self, world: &mut World) -> Ec2Result<Created> {
-        world.create_network_interface(self.request)
+    fn write(self, world: &mut World) -> Ec2Result<Self::Output> {
+        let created = world.create_network_interface(self.request)?;
+        let view = world.interface_view(&created.interface);
+        Ok((created, view))
     }
 }
 
@@ -68,7 +70,7 @@ pub struct DescribeNetworkInterfaces {
 }
 
 impl Action for DescribeNetworkInterfaces {
-    type Output = Found<Arc<NetworkInterface>>;
+    type Output = Found<InterfaceView>;
 
     fn parse(call: &Call<'_>) -> Ec2Result<Self> {
         let p = call.root();
@@ -86,15 +88,16 @@ impl Action for DescribeNetworkInterfaces {
     }
 
     fn render(found: &Self::Output, w: &mut XmlWriter) {
-        found.render(w, "networkInterfaceSet", |w, eni| {
-            write_network_interface(w, eni, false)
+        found.render(w, "networkInterfaceSet", |w, view| {
+            write_network_interface(w, view, false)
         });
     }
 }
 
 impl Read for DescribeNetworkInterfaces {
     fn read(self, world: &World) -> Ec2Result<Self::Output> {
-        self.query.run(world.network_interfaces(), Arc::clone)
+        self.query
+            .run(world.network_interfaces(), |eni| world.interface_view(eni))
     }
 }
 
@@ -126,6 +129,27 @@ impl Write for DeleteNetworkInterface {
 fn parse_create(call: &Call<'_>) -> Ec2Result<NewNetworkInterface> {
     let p = &call.root();
     let subnet_id = p.required_string("SubnetId")?;
+    let operator = p.structure("Operator");
+    let operator_principal = operator.string("Principal");
+    let tags = parse_tag_specifications(p, Kind::NetworkInterface)?;
+    let client_token = p.string("ClientToken");
+    let mut request = parse_interface(p, "EnablePrimaryIpv6")?;
+    call.finish()?;
+    request.subnet_id = subnet_id;
+    request.operator_principal = operator_principal;
+    request.tags = tags;
+    request.client_token = client_token.map(|t| (t, String::new()));
+    Ok(request)
+}
+
+/// The members an interface is described by, in CreateNetworkInterface and in each
+/// `NetworkInterface.N` of RunInstances (where the primary IPv6 flag is `PrimaryIpv6`),
+/// with every "you can't specify X with Y" rule of the API reference. The subnet, tags,
+/// operator and client token are the caller's to read.
+pub(crate) fn parse_interface(
+    p: &Scope<'_>,
+    primary_ipv6_flag: &str,
+) -> Ec2Result<NewNetworkInterface> {
     let description = p.string("Description").unwrap_or_default();
     let group_ids = p.string_list("SecurityGroupId");
     let primary_param = p
@@ -161,17 +185,12 @@ fn parse_create(call: &Call<'_>) -> Ec2Result<NewNetworkInterface> {
         let primary = item.bool("IsPrimaryIpv6")?.unwrap_or(false);
         ipv6_addresses.push((ipv6_address(&addr)?, primary));
     }
-    let enable_primary_ipv6 = p.bool("EnablePrimaryIpv6")?.unwrap_or(false);
+    let enable_primary_ipv6 = p.bool(primary_ipv6_flag)?.unwrap_or(false);
     let interface_type = p
         .string("InterfaceType")
         .map(|t| InterfaceType::parse(&t))
         .transpose()?;
     let connection_tracking = parse_connection_tracking(p)?;
-    let operator = p.structure("Operator");
-    let operator_principal = operator.string("Principal");
-    let tags = parse_tag_specifications(p, Kind::NetworkInterface)?;
-    let client_token = p.string("ClientToken");
-    call.finish()?;
 
     check_interface_description(&description)?;
 
@@ -293,7 +312,6 @@ fn parse_create(call: &Call<'_>) -> Ec2Result<NewNetworkInterface> {
     }
 
     Ok(NewNetworkInterface {
-        subnet_id,
         description,
         group_ids,
         primary_ip,
@@ -308,9 +326,7 @@ fn parse_create(call: &Call<'_>) -> Ec2Result<NewNetworkInterface> {
         enable_primary_ipv6,
         interface_type,
         connection_tracking,
-        operator_principal,
-        tags,
-        client_token: client_token.map(|t| (t, String::new())),
+        ..NewNetworkInterface::default()
     })
 }
 
@@ -327,8 +343,9 @@ pub fn parse_connection_tracking(p: &Scope<'_>) -> Ec2Result<Option<ConnectionTr
 }
 
 /// One `networkInterface`, elements in the order EC2 sends them (the API reference's
-/// examples); `status` is `pending` in the create reply and `available` afterwards.
-fn write_network_interface(w: &mut XmlWriter, eni: &NetworkInterface, just_created: bool) {
+/// examples); `status` is `pending` in the create reply, then `available` or `in-use`.
+pub(crate) fn write_network_interface(w: &mut XmlWriter, view: &InterfaceView, just_created: bool) {
+    let eni = &view.interface;
     let region = eni.zone.region_name();
     w.text("networkInterfaceId", eni.id);
     w.text("subnetId", eni.subnet_id);
@@ -341,7 +358,14 @@ fn write_network_interface(w: &mut XmlWriter, eni: &NetworkInterface, just_creat
     // GetCallerIdentity says so too), whose principal ID is the account ID.
     w.text("requesterId", &eni.owner_id);
     w.text("requesterManaged", false);
-    w.text("status", if just_created { "pending" } else { "available" });
+    w.text(
+        "status",
+        if just_created {
+            "pending"
+        } else {
+            eni.status()
+        },
+    );
     w.text("macAddress", format_mac(eni.mac));
     if let Some(ip) = eni.primary_ip() {
         w.text("privateIpAddress", ip);
@@ -352,11 +376,29 @@ fn write_network_interface(w: &mut XmlWriter, eni: &NetworkInterface, just_creat
         w.text("groupId", g.id);
         w.text("groupName", &g.name);
     });
+    if let Some(a) = &eni.attachment {
+        w.node("attachment", |w| {
+            w.text("attachmentId", a.id);
+            w.text("instanceId", a.instance_id);
+            w.text("instanceOwnerId", &eni.owner_id);
+            w.text("deviceIndex", a.device_index);
+            w.text("networkCardIndex", a.network_card_index);
+            w.text("status", "attached");
+            w.text("attachTime", iso8601(a.attach_time));
+            w.text("deleteOnTermination", a.delete_on_termination);
+        });
+    }
+    if let Some(public) = eni.public_address() {
+        w.node("association", |w| write_association(w, view, &public));
+    }
     write_tag_set(w, &eni.tags);
     w.list("privateIpAddressesSet", &eni.private_ips, |w, p| {
         w.text("privateIpAddress", p.address);
         w.text("privateDnsName", private_dns_name(region, p.address));
         w.text("primary", p.primary);
+        if let Some(public) = &p.association {
+            w.node("association", |w| write_association(w, view, public));
+        }
     });
     w.list("ipv4PrefixSet", &eni.ipv4_prefixes, |w, p| {
         w.text("ipv4Prefix", p);
@@ -384,4 +426,18 @@ fn write_network_interface(w: &mut XmlWriter, eni: &NetworkInterface, just_creat
         w.text("managed", eni.operator_principal.is_some());
         w.opt("principal", eni.operator_principal.as_deref());
     });
+}
+
+/// A public address of an interface (`association`), with the Elastic IP's IDs if it is one.
+fn write_association(w: &mut XmlWriter, view: &InterfaceView, public: &PublicAddress) {
+    w.text("publicIp", public.public_ip);
+    w.text(
+        "publicDnsName",
+        view.public_dns_name(public).unwrap_or_default(),
+    );
+    w.text("ipOwnerId", view.interface.ip_owner(public));
+    if let Some((allocation, association)) = public.elastic {
+        w.text("allocationId", allocation);
+        w.text("associationId", association);
+    }
 }

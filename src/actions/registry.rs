@@ -7,11 +7,12 @@
 //! answers `InvalidAction` (`src/data/ec2_actions.txt` is the list of EC2's names).
 
 use crate::actions::{
-    account, dhcp_options as dhcp, interface_addresses as addresses,
-    interface_attributes as attributes, interface_permissions as permissions,
-    internet_gateways as igw, network_acls as acls, network_interfaces as interfaces,
-    prefix_lists as pls, regions, route_tables as rtb, security_group_rules as rules,
-    security_groups as groups, subnets, tags, vpcs, Action, Call, Global, Read, Write,
+    account, addresses as eips, attachments as attach, dhcp_options as dhcp, instances,
+    interface_addresses as addresses, interface_attributes as attributes,
+    interface_permissions as permissions, internet_gateways as igw, network_acls as acls,
+    network_interfaces as interfaces, prefix_lists as pls, regions, route_tables as rtb,
+    security_group_rules as rules, security_groups as groups, subnets, tags, vpcs, Action, Call,
+    Global, Read, Write,
 };
 use crate::error::{Ec2Error, Ec2Result};
 use crate::model::regions::Region;
@@ -95,11 +96,14 @@ const fn writes<A: Write>(name: &'static str) -> Entry {
 
 /// Every action this server implements, sorted by name (a test checks the order).
 pub static REGISTRY: &[Entry] = &[
+    writes::<eips::AllocateAddress>("AllocateAddress"),
     writes::<addresses::AssignIpv6Addresses>("AssignIpv6Addresses"),
     writes::<addresses::AssignPrivateIpAddresses>("AssignPrivateIpAddresses"),
+    writes::<eips::AssociateAddress>("AssociateAddress"),
     writes::<dhcp::AssociateDhcpOptions>("AssociateDhcpOptions"),
     writes::<rtb::AssociateRouteTable>("AssociateRouteTable"),
     writes::<igw::AttachInternetGateway>("AttachInternetGateway"),
+    writes::<attach::AttachNetworkInterface>("AttachNetworkInterface"),
     writes::<groups::AuthorizeEgress>("AuthorizeSecurityGroupEgress"),
     writes::<groups::AuthorizeIngress>("AuthorizeSecurityGroupIngress"),
     writes::<dhcp::CreateDhcpOptions>("CreateDhcpOptions"),
@@ -131,9 +135,12 @@ pub static REGISTRY: &[Entry] = &[
     writes::<tags::DeleteTags>("DeleteTags"),
     writes::<vpcs::DeleteVpc>("DeleteVpc"),
     reads::<account::DescribeAccountAttributes>("DescribeAccountAttributes"),
+    reads::<eips::DescribeAddresses>("DescribeAddresses"),
     global::<regions::DescribeAvailabilityZones>("DescribeAvailabilityZones"),
     reads::<dhcp::DescribeDhcpOptions>("DescribeDhcpOptions"),
     reads::<igw::DescribeEgressOnlyInternetGateways>("DescribeEgressOnlyInternetGateways"),
+    reads::<instances::DescribeInstanceStatus>("DescribeInstanceStatus"),
+    reads::<instances::DescribeInstances>("DescribeInstances"),
     reads::<igw::DescribeInternetGateways>("DescribeInternetGateways"),
     reads::<pls::DescribeManagedPrefixLists>("DescribeManagedPrefixLists"),
     reads::<acls::DescribeNetworkAcls>("DescribeNetworkAcls"),
@@ -152,6 +159,8 @@ pub static REGISTRY: &[Entry] = &[
     reads::<vpcs::DescribeVpcAttribute>("DescribeVpcAttribute"),
     reads::<vpcs::DescribeVpcs>("DescribeVpcs"),
     writes::<igw::DetachInternetGateway>("DetachInternetGateway"),
+    writes::<attach::DetachNetworkInterface>("DetachNetworkInterface"),
+    writes::<eips::DisassociateAddress>("DisassociateAddress"),
     writes::<rtb::DisassociateRouteTable>("DisassociateRouteTable"),
     reads::<pls::GetManagedPrefixListEntries>("GetManagedPrefixListEntries"),
     writes::<pls::ModifyManagedPrefixList>("ModifyManagedPrefixList"),
@@ -159,6 +168,8 @@ pub static REGISTRY: &[Entry] = &[
     writes::<rules::ModifySecurityGroupRules>("ModifySecurityGroupRules"),
     writes::<subnets::ModifySubnetAttribute>("ModifySubnetAttribute"),
     writes::<vpcs::ModifyVpcAttribute>("ModifyVpcAttribute"),
+    writes::<instances::RebootInstances>("RebootInstances"),
+    writes::<eips::ReleaseAddress>("ReleaseAddress"),
     writes::<acls::ReplaceNetworkAclAssociation>("ReplaceNetworkAclAssociation"),
     writes::<acls::ReplaceNetworkAclEntry>("ReplaceNetworkAclEntry"),
     writes::<rtb::ReplaceRoute>("ReplaceRoute"),
@@ -166,6 +177,10 @@ pub static REGISTRY: &[Entry] = &[
     writes::<attributes::ResetNetworkInterfaceAttribute>("ResetNetworkInterfaceAttribute"),
     writes::<groups::RevokeEgress>("RevokeSecurityGroupEgress"),
     writes::<groups::RevokeIngress>("RevokeSecurityGroupIngress"),
+    writes::<instances::RunInstances>("RunInstances"),
+    writes::<instances::StartInstances>("StartInstances"),
+    writes::<instances::StopInstances>("StopInstances"),
+    writes::<instances::TerminateInstances>("TerminateInstances"),
     writes::<addresses::UnassignIpv6Addresses>("UnassignIpv6Addresses"),
     writes::<addresses::UnassignPrivateIpAddresses>("UnassignPrivateIpAddresses"),
     writes::<rules::UpdateDescriptionsEgress>("UpdateSecurityGroupRuleDescriptionsEgress"),

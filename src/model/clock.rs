@@ -74,6 +74,48 @@ impl Clock {
     }
 }
 
+/// A time as EC2's XML shows it: `2026-01-01T00:00:00.000Z`.
+pub fn iso8601(t: SystemTime) -> String {
+    let since = t.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let (days, rem) = (since.as_secs() / 86_400, since.as_secs() % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        since.subsec_millis()
+    )
+}
+
+/// A time as EC2's reason texts show it: `2026-01-01 00:00:00 GMT`.
+pub fn gmt_text(t: SystemTime) -> String {
+    let since = t.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let (days, rem) = (since.as_secs() / 86_400, since.as_secs() % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} GMT",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`: a date crate would be a dependency for these ten lines).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,5 +138,15 @@ mod tests {
         let f = Clock::Fixed(t0);
         f.advance();
         assert_eq!(f.now(), t0);
+    }
+
+    #[test]
+    fn times_are_written_as_ec2_writes_them() {
+        let t = Clock::seeded().now();
+        assert_eq!(iso8601(t), "2026-01-01T00:00:00.000Z");
+        assert_eq!(gmt_text(t), "2026-01-01 00:00:00 GMT");
+        let leap = UNIX_EPOCH + Duration::from_millis(951_782_400_123 + 86_399_000);
+        assert_eq!(iso8601(leap), "2000-02-29T23:59:59.123Z");
+        assert_eq!(iso8601(UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
     }
 }

@@ -11,10 +11,7 @@ use ipnet::{Ipv4Net, Ipv6Net};
 use crate::error::{AddressProblem, Ec2Error, Ec2Result};
 use crate::model::allocator::Wanted;
 use crate::model::ids::{NetworkInterfaceId, SubnetId};
-use crate::model::network_interfaces::{
-    InterfaceType, Ipv6Address, NetworkInterface, PrivateIp, MAX_IPV4_PER_INTERFACE,
-    MAX_IPV6_PER_INTERFACE,
-};
+use crate::model::network_interfaces::{InterfaceType, Ipv6Address, NetworkInterface, PrivateIp};
 use crate::model::World;
 
 /// What AssignPrivateIpAddresses asks for, after the action layer checked which parameters
@@ -151,7 +148,7 @@ impl World {
             .filter(|h| !matches!(h, Holder::This))
             .count();
         let wanted = total(&[arriving, req.count, req.prefixes.len(), req.prefix_count]);
-        if held.saturating_add(wanted) > MAX_IPV4_PER_INTERFACE {
+        if held.saturating_add(wanted) > self.address_limits(&eni).0 {
             return Err(Ec2Error::PrivateIpAddressLimitExceeded);
         }
 
@@ -191,6 +188,7 @@ impl World {
             .map(|address| PrivateIp {
                 address,
                 primary: false,
+                association: None,
             })
             .collect();
         self.network_interfaces.update(&id, |e| {
@@ -257,10 +255,9 @@ impl World {
             req.prefixes.len(),
             req.prefix_count,
         ]);
-        if held.saturating_add(wanted) > MAX_IPV6_PER_INTERFACE {
-            return Err(Ec2Error::Ipv6AddressLimitExceeded {
-                limit: MAX_IPV6_PER_INTERFACE,
-            });
+        let limit = self.address_limits(&eni).1;
+        if held.saturating_add(wanted) > limit {
+            return Err(Ec2Error::Ipv6AddressLimitExceeded { limit });
         }
         let took = self.take_v6(
             eni.subnet_id,

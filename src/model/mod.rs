@@ -10,10 +10,15 @@
 //! auth, embed); `../shared/tools/importgraph.py` checks that.
 
 pub mod allocator;
+pub mod attachments;
 pub mod clock;
 pub mod dhcp_options;
+pub mod elastic_ips;
 pub mod filters;
 pub mod ids;
+pub mod images;
+pub mod instance_types;
+pub mod instances;
 pub mod interface_addresses;
 pub mod interface_attributes;
 pub mod interface_permissions;
@@ -220,8 +225,10 @@ impl World {
             | Kind::NetworkAclAssociation
             | Kind::Reservation
             | Kind::ElasticIpAssociation => 0,
-            // Kinds whose tables come with instances and Elastic IPs.
-            Kind::Image | Kind::Instance | Kind::ElasticIp => 0,
+            Kind::Instance => self.visible_instances().count(),
+            Kind::ElasticIp => self.elastic_ips.len(),
+            // The catalogue's images are not the account's resources.
+            Kind::Image => 0,
         }
     }
 

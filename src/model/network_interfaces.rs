@@ -2,14 +2,17 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use ipnet::{Ipv4Net, Ipv6Net};
 
 use crate::error::{AddressProblem, Ec2Error, Ec2Result};
 use crate::model::allocator::{AddressPool, AllocError, TakeError, Took, Wanted};
+use crate::model::clock::iso8601;
 use crate::model::filters::Filterable;
 use crate::model::ids::{
-    format_mac, new_mac, NetworkInterfaceId, ResourceId, SecurityGroupId, SubnetId, VpcId,
+    format_mac, new_mac, AllocationId, AttachmentId, ElasticIpAssociationId, InstanceId,
+    NetworkInterfaceId, ResourceId, SecurityGroupId, SubnetId, VpcId,
 };
 use crate::model::random::Stream;
 use crate::model::regions::Zone;
@@ -21,9 +24,10 @@ use crate::model::World;
 /// EC2's default quota of security groups per network interface.
 pub const MAX_GROUPS_PER_INTERFACE: usize = 5;
 
-/// The most IPv4 addresses plus prefixes one interface may hold. Limits vary by instance
-/// type; 50 is the largest per-interface limit of any type, so nothing an unattached
-/// interface could legitimately hold is refused, while absurd counts are.
+/// The most IPv4 addresses plus prefixes an unattached interface may hold. Once attached,
+/// the instance type's `Ipv4AddressesPerInterface` applies (`model::attachments`); 50 is the
+/// largest of any type, so nothing an interface could legitimately hold is refused, while
+/// absurd counts are.
 pub const MAX_IPV4_PER_INTERFACE: u64 = 50;
 /// The same bound for IPv6 addresses plus prefixes.
 pub const MAX_IPV6_PER_INTERFACE: u64 = 50;
@@ -50,7 +54,20 @@ pub struct NetworkInterface {
     pub connection_tracking: Option<ConnectionTracking>,
     pub operator_principal: Option<String>,
     pub client_token: Option<String>,
+    /// The instance it is attached to, if any (`status` in-use).
+    pub attachment: Option<Attachment>,
     pub tags: Tags,
+}
+
+/// An interface's attachment to an instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attachment {
+    pub id: AttachmentId,
+    pub instance_id: InstanceId,
+    pub device_index: u32,
+    pub network_card_index: u32,
+    pub delete_on_termination: bool,
+    pub attach_time: SystemTime,
 }
 
 impl crate::model::tagging::Tagged for NetworkInterface {
@@ -72,6 +89,17 @@ pub struct InterfaceGroup {
 pub struct PrivateIp {
     pub address: Ipv4Addr,
     pub primary: bool,
+    /// The public address mapped to it: an Elastic IP, or one EC2 assigned at launch.
+    pub association: Option<PublicAddress>,
+}
+
+/// A public IPv4 address mapped to a private one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicAddress {
+    pub public_ip: Ipv4Addr,
+    /// `Some` for an Elastic IP (its allocation and association); `None` for an address
+    /// EC2 assigned at launch (`ipOwnerId` `amazon`).
+    pub elastic: Option<(AllocationId, ElasticIpAssociationId)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,6 +384,7 @@ impl World {
             private_ips.push(PrivateIp {
                 address,
                 primary: true,
+                association: None,
             });
         }
         private_ips.extend(
@@ -365,6 +394,7 @@ impl World {
                 .map(|&address| PrivateIp {
                     address,
                     primary: false,
+                    association: None,
                 }),
         );
 
@@ -429,6 +459,7 @@ impl World {
             connection_tracking: req.connection_tracking,
             operator_principal: req.operator_principal,
             client_token: req.client_token.as_ref().map(|(t, _)| t.clone()),
+            attachment: None,
             tags,
         };
         if let Some((token, fingerprint)) = req.client_token {
@@ -560,7 +591,16 @@ impl World {
 
     /// Deletes an interface, giving its addresses and prefixes back to the subnet at once.
     pub fn delete_network_interface(&mut self, id: &str) -> Ec2Result<()> {
-        let id = self.network_interface(id)?.id;
+        let eni = self.network_interface(id)?;
+        let id = eni.id;
+        if eni.attachment.is_some() {
+            // EC2's code and words for an attached interface (delete_eni.html; cloud-nuke#431).
+            return Err(Ec2Error::InvalidParameterValue(format!(
+                "Network interface '{id}' is currently in use."
+            )));
+        }
+        // Its Elastic IPs are disassociated and stay allocated.
+        self.release_interface_public_ips(id);
         let Some(eni) = self.network_interfaces.remove(&id) else {
             return Err(id.not_found());
         };
@@ -717,14 +757,140 @@ impl Filterable for NetworkInterface {
                 .iter()
                 .map(|p| p.address.to_string())
                 .collect(),
+            "requester-id" => one(self.owner_id.clone()),
             "requester-managed" => one("false".into()),
             "source-dest-check" => one(self.source_dest_check.to_string()),
-            "status" => one("available".into()),
+            "status" => one(self.status().into()),
             "subnet-id" => one(self.subnet_id.to_string()),
             "vpc-id" => one(self.vpc_id.to_string()),
-            // Attachment and association filters are valid names that match nothing: these
-            // interfaces are never attached or associated.
+            "addresses.association.public-ip" => self
+                .private_ips
+                .iter()
+                .filter_map(|p| p.association)
+                .map(|a| a.public_ip.to_string())
+                .collect(),
+            "addresses.association.owner-id" => self
+                .private_ips
+                .iter()
+                .filter_map(|p| p.association)
+                .map(|a| self.ip_owner(&a))
+                .collect(),
+            "association.association-id" => self
+                .public_address()
+                .and_then(|a| a.elastic)
+                .map(|(_, id)| id.to_string())
+                .into_iter()
+                .collect(),
+            "association.allocation-id" => self
+                .public_address()
+                .and_then(|a| a.elastic)
+                .map(|(id, _)| id.to_string())
+                .into_iter()
+                .collect(),
+            "association.ip-owner-id" => self
+                .public_address()
+                .map(|a| self.ip_owner(&a))
+                .into_iter()
+                .collect(),
+            "association.public-ip" => self
+                .public_address()
+                .map(|a| a.public_ip.to_string())
+                .into_iter()
+                .collect(),
+            "attachment.attachment-id" => self.attached(|a| a.id.to_string()),
+            "attachment.attach-time" => self.attached(|a| iso8601(a.attach_time)),
+            "attachment.delete-on-termination" => {
+                self.attached(|a| a.delete_on_termination.to_string())
+            }
+            "attachment.device-index" => self.attached(|a| a.device_index.to_string()),
+            "attachment.instance-id" => self.attached(|a| a.instance_id.to_string()),
+            "attachment.instance-owner-id" => self.attached(|_| self.owner_id.clone()),
+            "attachment.status" => self.attached(|_| "attached".to_owned()),
+            // Needs the VPC's DNS attribute: answered by [`InterfaceView`].
             _ => Vec::new(),
+        }
+    }
+}
+
+impl NetworkInterface {
+    /// `in-use` while attached, else `available`.
+    pub fn status(&self) -> &'static str {
+        if self.attachment.is_some() {
+            "in-use"
+        } else {
+            "available"
+        }
+    }
+
+    /// The public address of the primary private address (the interface's `association`).
+    pub fn public_address(&self) -> Option<PublicAddress> {
+        self.private_ips
+            .iter()
+            .find(|p| p.primary)
+            .and_then(|p| p.association)
+    }
+
+    /// Who owns a public address: the account for an Elastic IP, else `amazon`.
+    pub fn ip_owner(&self, address: &PublicAddress) -> String {
+        match address.elastic {
+            Some(_) => self.owner_id.clone(),
+            None => "amazon".into(),
+        }
+    }
+
+    fn attached(&self, value: impl Fn(&Attachment) -> String) -> Vec<String> {
+        self.attachment.as_ref().map(value).into_iter().collect()
+    }
+}
+
+/// An interface with what its VPC says of public DNS names, as Describe shows it.
+#[derive(Debug, Clone)]
+pub struct InterfaceView {
+    pub interface: Arc<NetworkInterface>,
+    /// The VPC's `enableDnsHostnames`: public addresses get a public DNS name only with it.
+    pub dns_hostnames: bool,
+}
+
+impl InterfaceView {
+    /// The public DNS name of a public address of this interface, if its VPC gives one.
+    pub fn public_dns_name(&self, address: &PublicAddress) -> Option<String> {
+        self.dns_hostnames.then(|| {
+            crate::model::elastic_ips::public_dns_name(
+                self.interface.zone.region_name(),
+                address.public_ip,
+            )
+        })
+    }
+}
+
+impl World {
+    pub fn interface_view(&self, eni: &Arc<NetworkInterface>) -> InterfaceView {
+        InterfaceView {
+            interface: eni.clone(),
+            dns_hostnames: self
+                .vpcs
+                .get(&eni.vpc_id)
+                .is_some_and(|v| v.enable_dns_hostnames),
+        }
+    }
+}
+
+impl Filterable for InterfaceView {
+    const FILTER_NAMES: &'static [&'static str] = NetworkInterface::FILTER_NAMES;
+
+    fn tags(&self) -> &Tags {
+        &self.interface.tags
+    }
+
+    fn filter_values(&self, name: &str) -> Vec<String> {
+        match name {
+            "association.public-dns-name" => self
+                .interface
+                .public_address()
+                .and_then(|a| self.public_dns_name(&a))
+                .into_iter()
+                .collect(),
+            other => self.interface.filter_values(other),
         }
     }
 }

@@ -478,9 +478,11 @@ impl World {
             }
             // An interface carries a route's traffic only while attached to an instance:
             // EC2 shows a route to an unattached one as a blackhole (the Terraform provider's
-            // TestAccVPCRoute_IPv4ToNetworkInterface_unattached pins it). Nothing attaches
-            // interfaces yet, so every such route is one.
-            Target::NetworkInterface(_) => false,
+            // TestAccVPCRoute_IPv4ToNetworkInterface_unattached and …_attached pin both).
+            Target::NetworkInterface(eni) => self
+                .network_interfaces
+                .get(&eni)
+                .is_some_and(|e| e.attachment.is_some()),
         };
         if active {
             "active"

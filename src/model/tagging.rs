@@ -8,7 +8,7 @@
 use crate::error::{Ec2Error, Ec2Result};
 use crate::kinds::Kind;
 use crate::model::filters::{wildcard_match, Filter};
-use crate::model::ids::{Digits, PrefixListId, ResourceId, SecurityGroupRuleId};
+use crate::model::ids::{Digits, InstanceId, PrefixListId, ResourceId, SecurityGroupRuleId};
 use crate::model::table::Table;
 use crate::model::tags::{Tag, Tags};
 use crate::model::World;
@@ -47,6 +47,27 @@ fn each_in<K: ResourceId, V: Tagged>(table: &Table<K, V>, f: TagVisitor<'_>) {
 
 /// One line per taggable kind.
 static TAGGABLE: &[TagAccess] = &[
+    TagAccess {
+        kind: Kind::Instance,
+        get: |w, d| {
+            w.instances
+                .get(&InstanceId::from_digits(d))
+                .filter(|i| !i.expired_at(w.now()))
+                .map(|i| &i.tags)
+        },
+        set: |w, d, t| set_in(&mut w.instances, d, t),
+        each: |w, f| {
+            for i in w.visible_instances() {
+                f(i.id.to_string(), &i.tags);
+            }
+        },
+    },
+    TagAccess {
+        kind: Kind::ElasticIp,
+        get: |w, d| get_in(&w.elastic_ips, d),
+        set: |w, d, t| set_in(&mut w.elastic_ips, d, t),
+        each: |w, f| each_in(&w.elastic_ips, f),
+    },
     TagAccess {
         kind: Kind::RouteTable,
         get: |w, d| get_in(&w.route_tables, d),
@@ -311,7 +332,9 @@ mod tests {
         assert_eq!(kind("sgr-0123456789abcdef0"), Some(Kind::SecurityGroupRule));
         assert_eq!(kind("eni-0123456789abcdef0"), Some(Kind::NetworkInterface));
         assert_eq!(kind("dopt-0123456789abcdef0"), Some(Kind::DhcpOptions));
-        for unknown in ["i-0123456789abcdef0", "vpc-12", "", "-"] {
+        assert_eq!(kind("i-0123456789abcdef0"), Some(Kind::Instance));
+        assert_eq!(kind("eipalloc-0123456789abcdef0"), Some(Kind::ElasticIp));
+        for unknown in ["ami-0123456789abcdef0", "vpc-12", "", "-"] {
             assert_eq!(kind(unknown), None, "{unknown}");
         }
         for access in TAGGABLE {

@@ -9,6 +9,8 @@
 //! run, is rolled back whole, random streams and clock included.
 
 use std::net::Ipv4Addr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use ipnet::Ipv4Net;
@@ -18,11 +20,13 @@ use crate::error::{Ec2Error, Ec2Result};
 use crate::model::allocator::{Ipv4Pool, Ipv6Pool, Pools};
 use crate::model::clock::Clock;
 use crate::model::dhcp_options::DhcpOptions;
+use crate::model::elastic_ips::ElasticIp;
 use crate::model::ids::{
-    DhcpOptionsId, Digits, EgressOnlyInternetGatewayId, InterfacePermissionId, InternetGatewayId,
-    NetworkAclId, NetworkInterfaceId, PrefixListId, ResourceId, RouteTableId, SecurityGroupId,
-    SecurityGroupRuleId, SubnetId, VpcId,
+    AllocationId, DhcpOptionsId, Digits, EgressOnlyInternetGatewayId, InstanceId,
+    InterfacePermissionId, InternetGatewayId, NetworkAclId, NetworkInterfaceId, PrefixListId,
+    ResourceId, RouteTableId, SecurityGroupId, SecurityGroupRuleId, SubnetId, VpcId,
 };
+use crate::model::instances::{Instance, LaunchTokenRecord};
 use crate::model::interface_permissions::InterfacePermission;
 use crate::model::internet_gateways::{EgressOnlyInternetGateway, InternetGateway};
 use crate::model::network_acls::NetworkAcl;
@@ -74,12 +78,21 @@ pub struct World {
     pub(in crate::model) network_acls: Table<NetworkAclId, NetworkAcl>,
     /// The user's managed prefix lists and the region's AWS-managed ones.
     pub(in crate::model) prefix_lists: Table<PrefixListId, PrefixList>,
+    pub(in crate::model) instances: Table<InstanceId, Instance>,
+    /// RunInstances client tokens, for idempotent retries.
+    pub(in crate::model) launch_tokens: Table<String, LaunchTokenRecord>,
+    pub(in crate::model) elastic_ips: Table<AllocationId, ElasticIp>,
+    /// Every public address held (Elastic IPs and launch addresses), so each is drawn once.
+    pub(in crate::model) public_ips: Table<Ipv4Addr, ()>,
     /// Each subnet's IPv4 pool, and the IPv6 pool of those with an IPv6 block.
     pub(in crate::model) ipv4_pools: Pools<Ipv4Pool>,
     pub(in crate::model) ipv6_pools: Pools<Ipv6Pool>,
     /// Sources of every ID, MAC and automatically chosen address in this world.
     pub(in crate::model) streams: Streams,
     pub(in crate::model) clock: Clock,
+    /// Requests made to this world so far (each ticks it once, reads too): what passing
+    /// instance states settle by.
+    pub(in crate::model) ticks: Arc<AtomicU64>,
     /// The streams as the open transaction found them; `None` outside one.
     open: Option<Streams>,
 }
@@ -148,10 +161,15 @@ impl World {
             egress_only_internet_gateways: Table::default(),
             network_acls: Table::default(),
             prefix_lists: Table::default(),
+            instances: Table::default(),
+            launch_tokens: Table::default(),
+            elastic_ips: Table::default(),
+            public_ips: Table::default(),
             ipv4_pools: Pools::default(),
             ipv6_pools: Pools::default(),
             streams,
             clock,
+            ticks: Arc::new(AtomicU64::new(0)),
             open: None,
         };
         // Every account has its region's default DHCP options set and the region's
@@ -163,8 +181,12 @@ impl World {
     }
 
     /// The one list of everything that records changes: rollback and commit go through it.
-    fn journals(&mut self) -> [&mut dyn Journal; 16] {
+    fn journals(&mut self) -> [&mut dyn Journal; 20] {
         [
+            &mut self.instances,
+            &mut self.launch_tokens,
+            &mut self.elastic_ips,
+            &mut self.public_ips,
             &mut self.route_tables,
             &mut self.internet_gateways,
             &mut self.egress_only_internet_gateways,
@@ -256,8 +278,14 @@ impl World {
         self.clock.now()
     }
 
+    /// How many requests this world has had (see [`World::tick`]).
+    pub fn ticks(&self) -> u64 {
+        self.ticks.load(Ordering::SeqCst)
+    }
+
     /// Moves the world's clock on for a new request (see [`Clock::advance`]).
     pub fn tick(&self) {
+        self.ticks.fetch_add(1, Ordering::SeqCst);
         self.clock.advance();
     }
 

@@ -371,7 +371,7 @@ async fn key_and_value_limits_and_reserved_prefix() {
 async fn unknown_and_missing_resources() {
     let s = Server::start().await;
     for id in [
-        "i-1234567890abcdef0",
+        "vol-1234567890abcdef0",
         "vpc-123",
         "VPC-1234567890ABCDEF0",
         "sg-",
@@ -386,6 +386,11 @@ async fn unknown_and_missing_resources() {
         assert_eq!(msg, format!("The ID '{id}' is not valid"));
     }
     for (id, code, msg) in [
+        (
+            "i-1234567890abcdef0",
+            "InvalidInstanceID.NotFound",
+            "The instance ID 'i-1234567890abcdef0' does not exist",
+        ),
         (
             "vpc-0000000000000000a",
             "InvalidVpcID.NotFound",
